@@ -1,0 +1,50 @@
+package io.tracestore.api;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Optional;
+
+/**
+ * An embedded store of OpenTelemetry spans. Implementations are thread-safe: any number of threads
+ * may append and read at once.
+ *
+ * <p><b>Durability.</b> When {@link #append} returns, the spans are visible to every read of this
+ * store (read-your-writes) and are as durable as the store's write-ahead-log policy promises: with
+ * fsync {@code ALWAYS} they survive a crash of the process or machine; with {@code INTERVAL} they
+ * survive a process crash and, after at most one interval, a machine crash; in-memory stores keep
+ * nothing past the process. {@link #close()} writes everything still in memory into a block, so
+ * after a clean shutdown every span is in a Parquet block that any Parquet reader can read.
+ */
+public interface TraceStore extends AutoCloseable {
+
+  /**
+   * Stores a batch of spans, all or nothing: if any span is invalid an {@link InvalidSpanException}
+   * names it and the field, and none of the batch is stored.
+   *
+   * @throws InvalidSpanException if a span is invalid (nothing stored)
+   * @throws StorageException if the write-ahead log could not be written (nothing acknowledged)
+   * @throws IllegalStateException if the store is closed
+   */
+  void append(Collection<Span> spans);
+
+  /** Stores spans; see {@link #append(Collection)}. */
+  default void append(Span... spans) {
+    append(Arrays.asList(spans));
+  }
+
+  /**
+   * Every stored span of one trace, from the in-memory head and every block, each span id once
+   * (a span stored twice, e.g. by a client's retry, appears once). Empty if nothing is stored.
+   */
+  Optional<Trace> findTrace(TraceId traceId);
+
+  /**
+   * Writes every span held in memory into a new block now, whatever the cut policy says. Returns
+   * when the block is committed. Does nothing if the head is empty.
+   */
+  void flush();
+
+  /** Flushes the head into a block and releases resources. Idempotent. */
+  @Override
+  void close();
+}
