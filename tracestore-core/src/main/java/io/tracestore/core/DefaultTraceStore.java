@@ -1,0 +1,321 @@
+package io.tracestore.core;
+
+import io.tracestore.api.Span;
+import io.tracestore.api.SpanId;
+import io.tracestore.api.StorageException;
+import io.tracestore.api.Trace;
+import io.tracestore.api.TraceId;
+import io.tracestore.api.TraceStore;
+import io.tracestore.core.block.BlockMeta;
+import io.tracestore.core.block.BlockReader;
+import io.tracestore.core.block.BlockWriter;
+import io.tracestore.core.codec.ByteSink;
+import io.tracestore.core.codec.SpanCodec;
+import io.tracestore.core.head.HeadBlock;
+import io.tracestore.core.wal.WriteAheadLog;
+import io.tracestore.spi.ObjectStore;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store: validation, write-ahead log, head block, block cutting, and reads over head, blocks
+ * being written and committed blocks. Thread-safe.
+ *
+ * <p>Locking: {@code appendLock} orders log writes and head changes; {@code cutLock} lets one cut
+ * run at a time, encoding and uploading the block without holding {@code appendLock}. A span moves
+ * head → flushing → committed block, and each move adds it to the next place before removing it
+ * from the previous one; readers look in the same order, so none misses a span mid-move (a span
+ * seen twice is merged by span id).
+ */
+final class DefaultTraceStore implements TraceStore {
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultTraceStore.class);
+  private static final int WAL_REWRITE_BATCH = 10_000;
+
+  private final ObjectStore store;
+  private final boolean ownsStore;
+  private final TraceStoreConfig config;
+  private final BlockWriter blockWriter;
+  private final HeadBlock head = new HeadBlock();
+  private final CopyOnWriteArrayList<Flushing> flushing = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<BlockReader> blocks = new CopyOnWriteArrayList<>();
+  private final ReentrantLock appendLock = new ReentrantLock();
+  private final ReentrantLock cutLock = new ReentrantLock();
+  private final WriteAheadLog wal;
+  private final ScheduledExecutorService maintenance;
+  private final ThreadLocal<ByteSink> sinks = ThreadLocal.withInitial(() -> new ByteSink(64 * 1024));
+  private volatile boolean closed;
+
+  /** Spans taken from the head and being written as a block, grouped by trace. */
+  private record Flushing(Map<TraceId, List<Span>> byTrace) {}
+
+  private DefaultTraceStore(ObjectStore store, boolean ownsStore, TraceStoreConfig config) throws IOException {
+    this.store = store;
+    this.ownsStore = ownsStore;
+    this.config = config;
+    this.blockWriter = new BlockWriter(config.blockOptions());
+    loadBlocks();
+    if (config.walDirectory() != null) {
+      long now = System.nanoTime();
+      long[] replayed = new long[2];
+      this.wal = WriteAheadLog.open(config.walDirectory(), config.fsyncPolicy(), record -> {
+        List<Span> spans = SpanCodec.decodeBatch(record.payload(), 0, record.payload().length);
+        long[] sizes = SpanValidator.validate(spans, Long.MAX_VALUE);
+        head.add(spans, sizes, now);
+        replayed[0]++;
+        replayed[1] += spans.size();
+      });
+      if (replayed[0] > 0) {
+        LOG.info("replayed {} spans from {} WAL records in {}", replayed[1], replayed[0], config.walDirectory());
+      }
+    } else {
+      this.wal = null;
+    }
+    this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "tracestore-maintenance-" + config.tenant());
+      t.setDaemon(true);
+      return t;
+    });
+    long tick = Math.max(10, Math.min(1000, config.traceIdle().toMillis() / 2));
+    maintenance.scheduleWithFixedDelay(this::maintain, tick, tick, TimeUnit.MILLISECONDS);
+    if (wal != null && config.fsyncPolicy() == FsyncPolicy.INTERVAL) {
+      long every = config.fsyncInterval().toMillis();
+      maintenance.scheduleWithFixedDelay(this::syncQuietly, every, every, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  static DefaultTraceStore open(ObjectStore store, boolean ownsStore, TraceStoreConfig config) {
+    try {
+      return new DefaultTraceStore(store, ownsStore, config);
+    } catch (IOException e) {
+      throw new StorageException("could not open the store of tenant " + config.tenant() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void loadBlocks() throws IOException {
+    String prefix = config.tenant() + "/blocks/";
+    List<String> keys = store.list(prefix);
+    Set<String> withData = new HashSet<>();
+    List<String> metas = new ArrayList<>();
+    for (String k : keys) {
+      if (k.endsWith("/meta.json")) {
+        metas.add(k);
+      } else if (k.endsWith("/data.parquet")) {
+        withData.add(k.substring(0, k.length() - "data.parquet".length()));
+      }
+    }
+    for (String k : metas) {
+      BlockMeta meta = BlockMeta.fromJson(store.get(k), k);
+      blocks.add(new BlockReader(store, meta));
+      withData.remove(k.substring(0, k.length() - "meta.json".length()));
+    }
+    if (!withData.isEmpty()) {
+      LOG.warn("{} block(s) of tenant {} have data but no meta.json (an interrupted cut); ignored: {}",
+          withData.size(), config.tenant(), withData);
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("the trace store is closed");
+    }
+  }
+
+  @Override
+  public void append(Collection<Span> batch) {
+    ensureOpen();
+    List<Span> spans = batch instanceof List<Span> l ? l : new ArrayList<>(batch);
+    if (spans.isEmpty()) {
+      return;
+    }
+    long[] sizes = SpanValidator.validate(spans, config.maxSpanBytes());
+    ByteSink sink = null;
+    if (wal != null) {
+      sink = sinks.get();
+      sink.reset();
+      SpanCodec.encodeBatch(spans, sink);
+    }
+    appendLock.lock();
+    try {
+      ensureOpen();
+      if (wal != null) {
+        wal.append(sink);
+      }
+      head.add(spans, sizes, System.nanoTime());
+    } finally {
+      appendLock.unlock();
+    }
+    if (sink != null && sink.array().length > 16 * 1024 * 1024) {
+      sinks.remove(); // do not keep a huge buffer per thread
+    }
+    if (head.bytes() >= config.maxBlockBytes() && !cutLock.isLocked()) {
+      maintenance.execute(this::maintain);
+    }
+  }
+
+  @Override
+  public Optional<Trace> findTrace(TraceId traceId) {
+    ensureOpen();
+    Map<SpanId, Span> spans = new HashMap<>();
+    for (Span s : head.get(traceId)) {
+      spans.putIfAbsent(s.spanId(), s);
+    }
+    for (Flushing f : flushing) {
+      for (Span s : f.byTrace().getOrDefault(traceId, List.of())) {
+        spans.putIfAbsent(s.spanId(), s);
+      }
+    }
+    for (BlockReader b : blocks) {
+      for (Span s : b.findTrace(traceId)) {
+        spans.putIfAbsent(s.spanId(), s);
+      }
+    }
+    return spans.isEmpty() ? Optional.empty() : Optional.of(new Trace(traceId, new ArrayList<>(spans.values())));
+  }
+
+  @Override
+  public void flush() {
+    ensureOpen();
+    cut(true);
+  }
+
+  /** Metas of the committed blocks, oldest first as loaded or cut. */
+  List<BlockMeta> blockMetas() {
+    return blocks.stream().map(BlockReader::meta).toList();
+  }
+
+  private void maintain() {
+    if (closed) {
+      return;
+    }
+    try {
+      long now = System.nanoTime();
+      boolean tooBig = head.bytes() >= config.maxBlockBytes();
+      boolean tooOld = head.oldestAppendNanos() != Long.MAX_VALUE
+          && now - head.oldestAppendNanos() >= config.maxBlockAge().toNanos();
+      if (tooBig || tooOld) {
+        cut(false);
+        if (head.bytes() >= config.maxBlockBytes()) {
+          cut(true); // live traces alone fill a block: cut them too; reads merge the fragments
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.error("cutting a block of tenant {} failed; its spans stay in memory and the WAL, will retry", config.tenant(), e);
+    }
+  }
+
+  private void syncQuietly() {
+    try {
+      wal.sync();
+    } catch (RuntimeException e) {
+      LOG.error("WAL fsync failed in {}", config.walDirectory(), e);
+    }
+  }
+
+  /**
+   * Writes idle traces (or all) as a block. Returns when the block is committed, or when nothing
+   * was to be cut.
+   */
+  private void cut(boolean all) {
+    cutLock.lock();
+    try {
+      Flushing batch;
+      long nextSegment = -1;
+      appendLock.lock();
+      try {
+        long now = System.nanoTime();
+        HeadBlock.Taken taken = head.take(all, now - config.traceIdle().toNanos());
+        if (taken.spans().isEmpty()) {
+          return;
+        }
+        if (wal != null) {
+          nextSegment = wal.roll();
+          ByteSink sink = new ByteSink(1 << 16);
+          List<Span> rest = taken.remaining();
+          for (int i = 0; i < rest.size(); i += WAL_REWRITE_BATCH) {
+            sink.reset();
+            SpanCodec.encodeBatch(rest.subList(i, Math.min(rest.size(), i + WAL_REWRITE_BATCH)), sink);
+            wal.append(sink);
+          }
+          wal.sync();
+        }
+        Map<TraceId, List<Span>> byTrace = new HashMap<>();
+        for (Span s : taken.spans()) {
+          byTrace.computeIfAbsent(s.traceId(), k -> new ArrayList<>()).add(s);
+        }
+        batch = new Flushing(byTrace);
+        flushing.add(batch);
+        head.remove(taken.spans(), now);
+      } finally {
+        appendLock.unlock();
+      }
+      List<Span> spans = new ArrayList<>();
+      batch.byTrace().values().forEach(spans::addAll);
+      try {
+        BlockMeta meta = blockWriter.write(store, config.tenant(), spans);
+        blocks.add(new BlockReader(store, meta));
+        flushing.remove(batch);
+        if (wal != null) {
+          wal.deleteSegmentsBefore(nextSegment);
+        }
+        LOG.debug("cut block {} with {} spans of {} traces", meta.blockId(), meta.spanCount(), meta.traceCount());
+      } catch (RuntimeException | IOException e) {
+        // put the spans back so the next cut retries them; they are still in the WAL
+        appendLock.lock();
+        try {
+          long[] sizes = SpanValidator.validate(spans, Long.MAX_VALUE);
+          head.add(spans, sizes, System.nanoTime());
+          flushing.remove(batch);
+        } finally {
+          appendLock.unlock();
+        }
+        throw e instanceof RuntimeException r ? r : new StorageException("could not cut a block: " + e.getMessage(), e);
+      }
+    } catch (IOException e) {
+      throw new StorageException("could not roll the WAL in " + config.walDirectory() + ": " + e.getMessage(), e);
+    } finally {
+      cutLock.unlock();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    maintenance.shutdown();
+    try {
+      maintenance.awaitTermination(1, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      cut(true);
+    } finally {
+      closed = true;
+      try {
+        if (wal != null) {
+          wal.close();
+        }
+        if (ownsStore) {
+          store.close();
+        }
+      } catch (IOException e) {
+        throw new StorageException("could not close the store: " + e.getMessage(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,160 @@
+package io.tracestore.core;
+
+import io.tracestore.api.StorageException;
+import io.tracestore.api.TraceStore;
+import io.tracestore.core.block.BlockWriter;
+import io.tracestore.core.storage.InMemoryObjectStore;
+import io.tracestore.spi.ObjectStore;
+import io.tracestore.storage.local.LocalObjectStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Opens trace stores. The returned stores are thread-safe; see {@link TraceStore} for what
+ * {@code append} guarantees.
+ *
+ * <pre>{@code
+ * try (TraceStore store = TraceStores.open(Path.of("/var/lib/traces"))) {
+ *   store.append(spans);
+ *   Optional<Trace> t = store.findTrace(traceId);
+ * }
+ * }</pre>
+ */
+public final class TraceStores {
+  private TraceStores() {}
+
+  /** A store kept in memory only, without a write-ahead log: for tests and short-lived tools. */
+  public static TraceStore inMemory() {
+    return builder().objectStore(new InMemoryObjectStore()).build();
+  }
+
+  /**
+   * A durable store in {@code dir}: blocks under {@code dir/data}, the write-ahead log under
+   * {@code dir/wal/<tenant>}, fsync every 200 ms ({@link FsyncPolicy#INTERVAL}). Reopening the same
+   * directory recovers every span appended before.
+   */
+  public static TraceStore open(Path dir) {
+    return builder().directory(dir).build();
+  }
+
+  /** A builder with the default settings. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Configures a store; not thread-safe. */
+  public static final class Builder {
+    private ObjectStore objectStore;
+    private boolean ownsObjectStore;
+    private Path walDirectory;
+    private String tenant = TraceStoreConfig.DEFAULT_TENANT;
+    private FsyncPolicy fsyncPolicy = FsyncPolicy.INTERVAL;
+    private Duration fsyncInterval = Duration.ofMillis(200);
+    private long maxBlockBytes = 128L * 1024 * 1024;
+    private Duration maxBlockAge = Duration.ofMinutes(30);
+    private Duration traceIdle = Duration.ofSeconds(10);
+    private long maxSpanBytes = 4L * 1024 * 1024;
+    private BlockWriter.Options blockOptions = BlockWriter.Options.DEFAULT;
+    private Path directory;
+
+    private Builder() {}
+
+    /**
+     * Keeps blocks in {@code store}. The caller keeps ownership: closing the trace store does not
+     * close it.
+     */
+    public Builder objectStore(ObjectStore store) {
+      this.objectStore = Objects.requireNonNull(store);
+      this.ownsObjectStore = false;
+      this.directory = null;
+      return this;
+    }
+
+    /** Keeps blocks in {@code dir/data} and the log in {@code dir/wal/<tenant>}, unless set otherwise. */
+    public Builder directory(Path dir) {
+      this.directory = Objects.requireNonNull(dir);
+      return this;
+    }
+
+    /** Where the write-ahead log lives; null for none. */
+    public Builder walDirectory(Path dir) {
+      this.walDirectory = dir;
+      return this;
+    }
+
+    public Builder tenant(String tenant) {
+      this.tenant = TraceStoreConfig.checkTenant(tenant);
+      return this;
+    }
+
+    public Builder fsyncPolicy(FsyncPolicy policy) {
+      this.fsyncPolicy = Objects.requireNonNull(policy);
+      return this;
+    }
+
+    public Builder fsyncInterval(Duration interval) {
+      this.fsyncInterval = interval;
+      return this;
+    }
+
+    /** Cut the head into a block when it holds about this many encoded bytes (default 128 MiB). */
+    public Builder maxBlockBytes(long bytes) {
+      this.maxBlockBytes = bytes;
+      return this;
+    }
+
+    /** Cut the head into a block when its oldest span is this old (default 30 min). */
+    public Builder maxBlockAge(Duration age) {
+      this.maxBlockAge = age;
+      return this;
+    }
+
+    /** A trace is complete once it got no span for this long (default 10 s). */
+    public Builder traceIdle(Duration idle) {
+      this.traceIdle = idle;
+      return this;
+    }
+
+    /** Refuse spans estimated larger than this (default 4 MiB). */
+    public Builder maxSpanBytes(long bytes) {
+      this.maxSpanBytes = bytes;
+      return this;
+    }
+
+    public Builder blockOptions(BlockWriter.Options options) {
+      this.blockOptions = Objects.requireNonNull(options);
+      return this;
+    }
+
+    /**
+     * Opens the store: loads the metas of committed blocks and replays the write-ahead log.
+     *
+     * @throws StorageException if storage cannot be read
+     * @throws io.tracestore.api.CorruptDataException if the log is damaged other than at its tail
+     */
+    public TraceStore build() {
+      ObjectStore store = objectStore;
+      boolean owns = ownsObjectStore;
+      Path wal = walDirectory;
+      if (directory != null) {
+        try {
+          store = new LocalObjectStore(directory.resolve("data"));
+        } catch (IOException e) {
+          throw new StorageException("could not open " + directory + ": " + e.getMessage(), e);
+        }
+        owns = true;
+        if (wal == null) {
+          wal = directory.resolve("wal").resolve(tenant);
+        }
+      }
+      if (store == null) {
+        throw new IllegalStateException("set an objectStore or a directory");
+      }
+      TraceStoreConfig config = new TraceStoreConfig(tenant, wal, fsyncPolicy, fsyncInterval, maxBlockBytes,
+          maxBlockAge, traceIdle, maxSpanBytes, blockOptions);
+      return DefaultTraceStore.open(store, owns, config);
+    }
+  }
+}

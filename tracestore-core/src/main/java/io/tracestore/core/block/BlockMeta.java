@@ -1,0 +1,240 @@
+package io.tracestore.core.block;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.tracestore.api.CorruptDataException;
+import io.tracestore.api.TraceId;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The contents of a block's {@code meta.json}, its commit marker: a block without one does not
+ * exist for readers. Immutable.
+ *
+ * @param formatVersion block format version ({@value #FORMAT_VERSION})
+ * @param blockId the block's id, also its key segment
+ * @param tenant the tenant that owns the block
+ * @param createdUnixMilli when the block was written
+ * @param minStartUnixNano earliest span start in the block
+ * @param maxEndUnixNano latest span end in the block
+ * @param minTraceId smallest trace id
+ * @param maxTraceId largest trace id
+ * @param spanCount rows in {@code data.parquet}
+ * @param traceCount distinct trace ids
+ * @param dedicatedResourceColumns resource attribute keys with a column of their own ({@code resource.<key>})
+ * @param dedicatedSpanColumns span attribute keys with a column of their own ({@code span.<key>})
+ * @param dataSize bytes of {@code data.parquet}
+ * @param dataCrc32c CRC32C of {@code data.parquet}, as 8 hex digits
+ * @param rowGroups per row group: rows and trace-id range, in file order
+ */
+public record BlockMeta(
+    int formatVersion,
+    String blockId,
+    String tenant,
+    long createdUnixMilli,
+    long minStartUnixNano,
+    long maxEndUnixNano,
+    TraceId minTraceId,
+    TraceId maxTraceId,
+    long spanCount,
+    long traceCount,
+    List<String> dedicatedResourceColumns,
+    List<String> dedicatedSpanColumns,
+    long dataSize,
+    String dataCrc32c,
+    List<RowGroup> rowGroups) {
+
+  public static final int FORMAT_VERSION = 1;
+  private static final JsonFactory JSON = new JsonFactory();
+
+  public BlockMeta {
+    Objects.requireNonNull(blockId);
+    Objects.requireNonNull(tenant);
+    dedicatedResourceColumns = List.copyOf(dedicatedResourceColumns);
+    dedicatedSpanColumns = List.copyOf(dedicatedSpanColumns);
+    rowGroups = List.copyOf(rowGroups);
+  }
+
+  /** One row group's rows and trace-id range. */
+  public record RowGroup(long rowCount, TraceId minTraceId, TraceId maxTraceId) {
+    /** True if {@code id} lies within this row group's trace-id range. */
+    public boolean mayContain(TraceId id) {
+      return minTraceId.compareTo(id) <= 0 && id.compareTo(maxTraceId) <= 0;
+    }
+  }
+
+  /** True if {@code id} lies within the block's trace-id range. */
+  public boolean mayContain(TraceId id) {
+    return minTraceId.compareTo(id) <= 0 && id.compareTo(maxTraceId) <= 0;
+  }
+
+  /** True if the block's time range overlaps {@code [start, end]}. */
+  public boolean overlaps(long startUnixNano, long endUnixNano) {
+    return minStartUnixNano <= endUnixNano && maxEndUnixNano >= startUnixNano;
+  }
+
+  /** Pretty-printed UTF-8 JSON. */
+  public byte[] toJson() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.useDefaultPrettyPrinter();
+      g.writeStartObject();
+      g.writeNumberField("formatVersion", formatVersion);
+      g.writeStringField("blockId", blockId);
+      g.writeStringField("tenant", tenant);
+      g.writeNumberField("createdUnixMilli", createdUnixMilli);
+      g.writeNumberField("minStartUnixNano", minStartUnixNano);
+      g.writeNumberField("maxEndUnixNano", maxEndUnixNano);
+      g.writeStringField("minTraceId", minTraceId.toHex());
+      g.writeStringField("maxTraceId", maxTraceId.toHex());
+      g.writeNumberField("spanCount", spanCount);
+      g.writeNumberField("traceCount", traceCount);
+      g.writeObjectFieldStart("dedicatedColumns");
+      writeStrings(g, "resource", dedicatedResourceColumns);
+      writeStrings(g, "span", dedicatedSpanColumns);
+      g.writeEndObject();
+      g.writeNumberField("dataSize", dataSize);
+      g.writeStringField("dataCrc32c", dataCrc32c);
+      g.writeArrayFieldStart("rowGroups");
+      for (RowGroup rg : rowGroups) {
+        g.writeStartObject();
+        g.writeNumberField("rowCount", rg.rowCount());
+        g.writeStringField("minTraceId", rg.minTraceId().toHex());
+        g.writeStringField("maxTraceId", rg.maxTraceId().toHex());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static void writeStrings(JsonGenerator g, String name, List<String> values) throws IOException {
+    g.writeArrayFieldStart(name);
+    for (String v : values) {
+      g.writeString(v);
+    }
+    g.writeEndArray();
+  }
+
+  /**
+   * Parses {@code meta.json}; unknown fields are ignored so later minor versions stay readable.
+   *
+   * @throws CorruptDataException naming {@code source} if the JSON is malformed, lacks a field, or
+   *     has a format version this code cannot read
+   */
+  public static BlockMeta fromJson(byte[] json, String source) {
+    try (JsonParser p = JSON.createParser(json)) {
+      expect(p.nextToken(), JsonToken.START_OBJECT, source);
+      Integer version = null;
+      String blockId = null;
+      String tenant = null;
+      Long created = null;
+      Long minStart = null;
+      Long maxEnd = null;
+      TraceId minTrace = null;
+      TraceId maxTrace = null;
+      Long spans = null;
+      Long traces = null;
+      List<String> dedRes = List.of();
+      List<String> dedSpan = List.of();
+      Long dataSize = null;
+      String crc = null;
+      List<RowGroup> rowGroups = new ArrayList<>();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken t = p.nextToken();
+        switch (field) {
+          case "formatVersion" -> version = p.getIntValue();
+          case "blockId" -> blockId = p.getText();
+          case "tenant" -> tenant = p.getText();
+          case "createdUnixMilli" -> created = p.getLongValue();
+          case "minStartUnixNano" -> minStart = p.getLongValue();
+          case "maxEndUnixNano" -> maxEnd = p.getLongValue();
+          case "minTraceId" -> minTrace = TraceId.fromHex(p.getText());
+          case "maxTraceId" -> maxTrace = TraceId.fromHex(p.getText());
+          case "spanCount" -> spans = p.getLongValue();
+          case "traceCount" -> traces = p.getLongValue();
+          case "dataSize" -> dataSize = p.getLongValue();
+          case "dataCrc32c" -> crc = p.getText();
+          case "dedicatedColumns" -> {
+            expect(t, JsonToken.START_OBJECT, source);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String scope = p.currentName();
+              p.nextToken();
+              List<String> keys = readStrings(p, source);
+              if (scope.equals("resource")) {
+                dedRes = keys;
+              } else if (scope.equals("span")) {
+                dedSpan = keys;
+              }
+            }
+          }
+          case "rowGroups" -> {
+            expect(t, JsonToken.START_ARRAY, source);
+            while (p.nextToken() == JsonToken.START_OBJECT) {
+              Long rows = null;
+              TraceId lo = null;
+              TraceId hi = null;
+              while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String f = p.currentName();
+                p.nextToken();
+                switch (f) {
+                  case "rowCount" -> rows = p.getLongValue();
+                  case "minTraceId" -> lo = TraceId.fromHex(p.getText());
+                  case "maxTraceId" -> hi = TraceId.fromHex(p.getText());
+                  default -> p.skipChildren();
+                }
+              }
+              rowGroups.add(new RowGroup(require(rows, "rowGroups[].rowCount", source),
+                  require(lo, "rowGroups[].minTraceId", source), require(hi, "rowGroups[].maxTraceId", source)));
+            }
+          }
+          default -> p.skipChildren();
+        }
+      }
+      int v = require(version, "formatVersion", source);
+      if (v != FORMAT_VERSION) {
+        throw new CorruptDataException(source + ": block format version " + v + " is not supported (this build reads " + FORMAT_VERSION + ")");
+      }
+      return new BlockMeta(v, require(blockId, "blockId", source), require(tenant, "tenant", source),
+          require(created, "createdUnixMilli", source), require(minStart, "minStartUnixNano", source),
+          require(maxEnd, "maxEndUnixNano", source), require(minTrace, "minTraceId", source),
+          require(maxTrace, "maxTraceId", source), require(spans, "spanCount", source),
+          require(traces, "traceCount", source), dedRes, dedSpan, require(dataSize, "dataSize", source),
+          require(crc, "dataCrc32c", source), rowGroups);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new CorruptDataException(source + ": malformed meta.json: " + e.getMessage(), e);
+    }
+  }
+
+  private static List<String> readStrings(JsonParser p, String source) throws IOException {
+    expect(p.currentToken(), JsonToken.START_ARRAY, source);
+    List<String> out = new ArrayList<>();
+    while (p.nextToken() == JsonToken.VALUE_STRING) {
+      out.add(p.getText());
+    }
+    return out;
+  }
+
+  private static void expect(JsonToken actual, JsonToken expected, String source) {
+    if (actual != expected) {
+      throw new CorruptDataException(source + ": malformed meta.json: expected " + expected + " but found " + actual);
+    }
+  }
+
+  private static <T> T require(T value, String field, String source) {
+    if (value == null) {
+      throw new CorruptDataException(source + ": meta.json lacks \"" + field + "\"");
+    }
+    return value;
+  }
+}

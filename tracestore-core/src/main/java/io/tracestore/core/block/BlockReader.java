@@ -1,0 +1,188 @@
+package io.tracestore.core.block;
+
+import io.tracestore.api.CorruptDataException;
+import io.tracestore.api.Span;
+import io.tracestore.api.StorageException;
+import io.tracestore.api.TraceId;
+import io.tracestore.spi.ObjectStore;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.TraceStoreReadOptions;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.column.values.bloomfilter.BloomFilter;
+import org.apache.parquet.filter2.compat.FilterCompat;
+import org.apache.parquet.filter2.predicate.FilterApi;
+import org.apache.parquet.hadoop.BloomFilterReader;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.io.ColumnIOFactory;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.MessageColumnIO;
+import org.apache.parquet.io.RecordReader;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * Reads one committed block. Keeps the block's footer and trace-id bloom filters after first use,
+ * so a warm lookup of an absent trace costs no I/O. Thread-safe.
+ */
+public final class BlockReader {
+  private final ObjectStore store;
+  private final BlockMeta meta;
+  private final String dataKey;
+  private volatile Loaded loaded;
+
+  /** Footer and per-row-group bloom filters (null where a row group has none). */
+  private record Loaded(ParquetMetadata footer, BloomFilter[] blooms) {}
+
+  public BlockReader(ObjectStore store, BlockMeta meta) {
+    this.store = store;
+    this.meta = meta;
+    this.dataKey = BlockWriter.dataKey(meta.tenant(), meta.blockId());
+  }
+
+  public BlockMeta meta() {
+    return meta;
+  }
+
+  private InputFile inputFile() {
+    return new ObjectStoreInputFile(store, dataKey, meta.dataSize());
+  }
+
+  private Loaded load() throws IOException {
+    Loaded l = loaded;
+    if (l != null) {
+      return l;
+    }
+    synchronized (this) {
+      if (loaded == null) {
+        ParquetReadOptions options = TraceStoreReadOptions.create(null, CodecFactory.INSTANCE);
+        InputFile file = inputFile();
+        try (ParquetFileReader reader = new ParquetFileReader(file, options)) {
+          ParquetMetadata footer = reader.getFooter();
+          List<BlockMetaData> groups = footer.getBlocks();
+          if (groups.size() != meta.rowGroups().size()) {
+            throw new CorruptDataException(dataKey + " has " + groups.size() + " row groups but its meta.json lists " + meta.rowGroups().size());
+          }
+          BloomFilter[] blooms = new BloomFilter[groups.size()];
+          for (int i = 0; i < groups.size(); i++) {
+            ColumnChunkMetaData chunk = traceIdChunk(groups.get(i));
+            BloomFilterReader bloomReader = reader.getBloomFilterDataReader(groups.get(i));
+            blooms[i] = bloomReader.readBloomFilter(chunk);
+          }
+          loaded = new Loaded(footer, blooms);
+        }
+      }
+      return loaded;
+    }
+  }
+
+  private static ColumnChunkMetaData traceIdChunk(BlockMetaData group) {
+    for (ColumnChunkMetaData c : group.getColumns()) {
+      if (c.getPath().size() == 1 && c.getPath().toDotString().equals(BlockSchema.TRACE_ID)) {
+        return c;
+      }
+    }
+    throw new CorruptDataException("row group without a trace_id column");
+  }
+
+  /** Every span of {@code traceId} in this block (empty if none), in block order. */
+  public List<Span> findTrace(TraceId traceId) {
+    if (!meta.mayContain(traceId)) {
+      return List.of();
+    }
+    try {
+      Loaded l = load();
+      Binary key = Binary.fromConstantByteArray(traceId.toBytes());
+      List<Integer> candidates = new ArrayList<>();
+      for (int i = 0; i < meta.rowGroups().size(); i++) {
+        if (meta.rowGroups().get(i).mayContain(traceId) && (l.blooms[i] == null || l.blooms[i].findHash(l.blooms[i].hash(key)))) {
+          candidates.add(i);
+        }
+      }
+      if (candidates.isEmpty()) {
+        return List.of();
+      }
+      FilterCompat.Filter filter = FilterCompat.get(FilterApi.eq(FilterApi.binaryColumn(BlockSchema.TRACE_ID), key));
+      return read(l.footer, filter, candidates);
+    } catch (IOException e) {
+      throw new StorageException("could not read block " + meta.blockId() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Every span in the block, in block order. */
+  public List<Span> readAll() {
+    try {
+      Loaded l = load();
+      List<Integer> all = new ArrayList<>();
+      for (int i = 0; i < meta.rowGroups().size(); i++) {
+        all.add(i);
+      }
+      return read(l.footer, null, all);
+    } catch (IOException e) {
+      throw new StorageException("could not read block " + meta.blockId() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private List<Span> read(ParquetMetadata footer, FilterCompat.Filter filter, List<Integer> rowGroups) throws IOException {
+    ParquetReadOptions options = TraceStoreReadOptions.create(filter, CodecFactory.INSTANCE);
+    InputFile file = inputFile();
+    List<Span> out = new ArrayList<>();
+    try (ParquetFileReader reader = new ParquetFileReader(file, footer, options, file.newStream())) {
+      MessageType schema = footer.getFileMetaData().getSchema();
+      MessageColumnIO columnIO = new ColumnIOFactory().getColumnIO(schema);
+      SpanMaterializer materializer = new SpanMaterializer(schema);
+      // the reader's own row-group list is already filtered by statistics; map ours onto it
+      List<BlockMetaData> kept = reader.getRowGroups();
+      for (int rg : rowGroups) {
+        BlockMetaData wanted = footer.getBlocks().get(rg);
+        int index = kept.indexOf(wanted);
+        if (index < 0) {
+          continue;
+        }
+        PageReadStore pages = filter == null ? reader.readRowGroup(index) : reader.readFilteredRowGroup(index);
+        if (pages == null) {
+          continue;
+        }
+        RecordReader<Span> records = filter == null
+            ? columnIO.getRecordReader(pages, materializer)
+            : columnIO.getRecordReader(pages, materializer, filter);
+        long n = pages.getRowCount();
+        for (long r = 0; r < n; r++) {
+          Span s = records.read();
+          if (s != null && !records.shouldSkipCurrentRecord()) {
+            out.add(s);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Re-reads {@code data.parquet} and checks its size and CRC32C against {@code meta.json}.
+   *
+   * @throws CorruptDataException naming the block if they differ
+   */
+  public void verify() {
+    try {
+      byte[] data = store.get(dataKey);
+      if (data.length != meta.dataSize()) {
+        throw new CorruptDataException(dataKey + " is " + data.length + " bytes; meta.json says " + meta.dataSize());
+      }
+      CRC32C crc = new CRC32C();
+      crc.update(data);
+      String actual = String.format("%08x", (int) crc.getValue());
+      if (!actual.equals(meta.dataCrc32c())) {
+        throw new CorruptDataException(dataKey + " has CRC32C " + actual + "; meta.json says " + meta.dataCrc32c());
+      }
+    } catch (IOException e) {
+      throw new StorageException("could not read " + dataKey + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,233 @@
+package io.tracestore.core.block;
+
+import io.tracestore.api.AttributeValue;
+import io.tracestore.api.Attributes;
+import io.tracestore.api.Resource;
+import io.tracestore.api.Span;
+import io.tracestore.api.StorageException;
+import io.tracestore.api.TraceId;
+import io.tracestore.spi.ObjectStore;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.zip.CRC32C;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.conf.ParquetConfiguration;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.OutputFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes spans as one block: {@code data.parquet}, then {@code meta.json} as the commit marker.
+ * Thread-safe (stateless apart from its options).
+ */
+public final class BlockWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(BlockWriter.class);
+
+  /**
+   * Tuning of the Parquet layout.
+   *
+   * @param rowGroupRows most rows per row group (the unit of pruning and parallelism)
+   * @param pageRows most rows per page (the unit the page index prunes)
+   * @param maxDedicatedColumns most dedicated columns per scope (span, resource)
+   * @param minDedicatedFraction a key gets a dedicated column only if at least this fraction of the
+   *     block's spans carry it as a string
+   * @param zstdLevel ZSTD compression level
+   */
+  public record Options(int rowGroupRows, int pageRows, int maxDedicatedColumns, double minDedicatedFraction, int zstdLevel) {
+    public static final Options DEFAULT = new Options(100_000, 10_000, 10, 0.05, 3);
+  }
+
+  private final Options options;
+
+  public BlockWriter(Options options) {
+    this.options = options;
+  }
+
+  /** Key of a block's data file. */
+  public static String dataKey(String tenant, String blockId) {
+    return tenant + "/blocks/" + blockId + "/data.parquet";
+  }
+
+  /** Key of a block's meta file, its commit marker. */
+  public static String metaKey(String tenant, String blockId) {
+    return tenant + "/blocks/" + blockId + "/meta.json";
+  }
+
+  /** Encodes {@code spans} (any order; a repeated trace id + span id is kept once) as a block. */
+  public EncodedBlock encode(String tenant, List<Span> spans) {
+    if (spans.isEmpty()) {
+      throw new IllegalArgumentException("a block needs at least one span");
+    }
+    List<SpanRow> rows = TraceLayout.layout(spans);
+    List<String> dedicatedResource = chooseDedicated(rows, true);
+    List<String> dedicatedSpan = chooseDedicated(rows, false);
+    String blockId = UUID.randomUUID().toString();
+    SpanWriteSupport support = new SpanWriteSupport(dedicatedResource, dedicatedSpan,
+        Map.of("tracestore.block.format", Integer.toString(BlockMeta.FORMAT_VERSION), "tracestore.block.id", blockId));
+    ByteArrayOutputFile file = new ByteArrayOutputFile();
+    long traces = 0;
+    long minStart = Long.MAX_VALUE;
+    long maxEnd = Long.MIN_VALUE;
+    TraceId previous = null;
+    List<BlockMetaData> footerBlocks;
+    try (ParquetWriter<SpanRow> writer = new Builder(file, support)
+        .withConf(new PlainParquetConfiguration())
+        .withCodecFactory(new CodecFactory(options.zstdLevel()))
+        .withCompressionCodec(CompressionCodecName.ZSTD)
+        .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
+        .withDictionaryEncoding(true)
+        .withRowGroupRowCountLimit(options.rowGroupRows())
+        .withRowGroupSize(512L * 1024 * 1024)
+        .withPageRowCountLimit(options.pageRows())
+        .withPageSize(1024 * 1024)
+        .withBloomFilterEnabled(BlockSchema.TRACE_ID, true)
+        .withBloomFilterNDV(BlockSchema.TRACE_ID, Math.max(16, countTraces(rows)))
+        .withBloomFilterFPP(BlockSchema.TRACE_ID, 0.01)
+        .withStatisticsEnabled(true)
+        .withValidation(false)
+        .build()) {
+      for (SpanRow row : rows) {
+        Span s = row.span();
+        if (!s.traceId().equals(previous)) {
+          traces++;
+          previous = s.traceId();
+        }
+        minStart = Math.min(minStart, s.startUnixNano());
+        maxEnd = Math.max(maxEnd, s.endUnixNano());
+        writer.write(row);
+      }
+      writer.close();
+      footerBlocks = writer.getFooter().getBlocks();
+    } catch (IOException e) {
+      throw new StorageException("could not encode block " + blockId + ": " + e.getMessage(), e);
+    }
+    List<BlockMeta.RowGroup> groups = new ArrayList<>(footerBlocks.size());
+    int first = 0;
+    for (BlockMetaData b : footerBlocks) {
+      int n = (int) b.getRowCount();
+      groups.add(new BlockMeta.RowGroup(n, rows.get(first).span().traceId(), rows.get(first + n - 1).span().traceId()));
+      first += n;
+    }
+    byte[] data = file.buffer().toByteArray();
+    CRC32C crc = new CRC32C();
+    crc.update(data);
+    BlockMeta meta = new BlockMeta(BlockMeta.FORMAT_VERSION, blockId, tenant, System.currentTimeMillis(),
+        minStart, maxEnd, rows.get(0).span().traceId(), rows.get(rows.size() - 1).span().traceId(),
+        rows.size(), traces, dedicatedResource, dedicatedSpan, data.length,
+        String.format("%08x", (int) crc.getValue()), groups);
+    return new EncodedBlock(meta, data);
+  }
+
+  /** A block encoded in memory, not yet stored. */
+  public record EncodedBlock(BlockMeta meta, byte[] data) {}
+
+  /**
+   * Stores an encoded block: the data first, then {@code meta.json} with put-if-absent. When this
+   * returns the block is committed and visible to any reader that lists the tenant's blocks.
+   */
+  public static void commit(ObjectStore store, EncodedBlock block) {
+    BlockMeta meta = block.meta();
+    String tenant = meta.tenant();
+    try {
+      store.put(dataKey(tenant, meta.blockId()), block.data());
+      if (!store.putIfAbsent(metaKey(tenant, meta.blockId()), meta.toJson())) {
+        throw new StorageException("block " + meta.blockId() + " already has a meta.json; refusing to overwrite it");
+      }
+    } catch (IOException e) {
+      throw new StorageException("could not store block " + meta.blockId() + " of tenant " + tenant + ": " + e.getMessage(), e);
+    }
+    LOG.debug("committed block {}: {} spans, {} traces, {} bytes", meta.blockId(), meta.spanCount(), meta.traceCount(), meta.dataSize());
+  }
+
+  /** Encodes and commits; returns the block's meta. */
+  public BlockMeta write(ObjectStore store, String tenant, List<Span> spans) {
+    EncodedBlock block = encode(tenant, spans);
+    commit(store, block);
+    return block.meta();
+  }
+
+  private static long countTraces(List<SpanRow> rows) {
+    long n = 0;
+    TraceId prev = null;
+    for (SpanRow r : rows) {
+      if (!r.span().traceId().equals(prev)) {
+        n++;
+        prev = r.span().traceId();
+      }
+    }
+    return n;
+  }
+
+  /** The most frequent string-valued keys, most frequent first (ties by name). */
+  private List<String> chooseDedicated(List<SpanRow> rows, boolean resource) {
+    Map<String, long[]> counts = new HashMap<>();
+    Resource lastResource = null;
+    for (SpanRow row : rows) {
+      Attributes attrs;
+      if (resource) {
+        if (row.span().resource() == lastResource) {
+          // same resource instance as the previous row: count it again without rescanning
+          for (int i = 0; i < lastResource.attributes().size(); i++) {
+            if (lastResource.attributes().value(i) instanceof AttributeValue.StringValue) {
+              counts.get(lastResource.attributes().key(i))[0]++;
+            }
+          }
+          continue;
+        }
+        lastResource = row.span().resource();
+        attrs = lastResource.attributes();
+      } else {
+        attrs = row.span().attributes();
+      }
+      for (int i = 0; i < attrs.size(); i++) {
+        if (attrs.value(i) instanceof AttributeValue.StringValue) {
+          counts.computeIfAbsent(attrs.key(i), k -> new long[1])[0]++;
+        }
+      }
+    }
+    if (resource) {
+      counts.remove(Resource.SERVICE_NAME); // has its own column
+    }
+    long min = (long) Math.ceil(rows.size() * options.minDedicatedFraction());
+    return counts.entrySet().stream()
+        .filter(e -> e.getValue()[0] >= Math.max(1, min))
+        .sorted(Comparator.<Map.Entry<String, long[]>>comparingLong(e -> -e.getValue()[0]).thenComparing(Map.Entry::getKey))
+        .limit(options.maxDedicatedColumns())
+        .map(Map.Entry::getKey)
+        .toList();
+  }
+
+  private static final class Builder extends ParquetWriter.Builder<SpanRow, Builder> {
+    private final SpanWriteSupport support;
+
+    Builder(OutputFile file, SpanWriteSupport support) {
+      super(file);
+      this.support = support;
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
+
+    @Override
+    protected WriteSupport<SpanRow> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
+      return support;
+    }
+
+    @Override
+    protected WriteSupport<SpanRow> getWriteSupport(ParquetConfiguration conf) {
+      return support;
+    }
+  }
+}
