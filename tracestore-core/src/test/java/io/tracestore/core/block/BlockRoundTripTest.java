@@ -1,0 +1,117 @@
+package io.tracestore.core.block;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tracestore.api.CorruptDataException;
+import io.tracestore.api.Span;
+import io.tracestore.api.TraceId;
+import io.tracestore.core.RandomSpans;
+import io.tracestore.core.storage.InMemoryObjectStore;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.TraceStoreReadOptions;
+import org.apache.parquet.filter2.compat.FilterCompat;
+import org.junit.jupiter.api.Test;
+
+class BlockRoundTripTest {
+  private final InMemoryObjectStore store = new InMemoryObjectStore();
+
+  private static final Comparator<Span> ORDER = TraceLayout.BLOCK_ORDER;
+
+  @Test
+  void everySpanReadsBackEqualToTheSpanWritten() {
+    for (int seed = 0; seed < 10; seed++) {
+      List<Span> spans = new RandomSpans(seed).traces(500, 30);
+      BlockMeta meta = new BlockWriter(BlockWriter.Options.DEFAULT).write(store, "t", spans);
+      List<Span> expected = new ArrayList<>(spans);
+      expected.sort(ORDER);
+      assertThat(new BlockReader(store, meta).readAll()).as("seed %d", seed).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void findTraceReturnsExactlyThatTracesSpansAcrossRowGroupsAndPages() {
+    List<Span> spans = new RandomSpans(42).traces(5_000, 40);
+    BlockWriter writer = new BlockWriter(new BlockWriter.Options(700, 100, 10, 0.05, 3));
+    BlockMeta meta = writer.write(store, "t", spans);
+    assertThat(meta.rowGroups()).hasSizeGreaterThan(5);
+    BlockReader reader = new BlockReader(store, meta);
+    Map<TraceId, List<Span>> byTrace = spans.stream().collect(Collectors.groupingBy(Span::traceId));
+    for (Map.Entry<TraceId, List<Span>> e : byTrace.entrySet()) {
+      List<Span> expected = new ArrayList<>(e.getValue());
+      expected.sort(ORDER);
+      assertThat(reader.findTrace(e.getKey())).isEqualTo(expected);
+    }
+    assertThat(reader.findTrace(TraceId.of(1, 2))).isEmpty();
+  }
+
+  @Test
+  void metaRecordsCountsRangesAndRowGroups() {
+    List<Span> spans = new RandomSpans(9).traces(3_000, 10);
+    BlockMeta meta = new BlockWriter(new BlockWriter.Options(1000, 250, 10, 0.05, 3)).write(store, "t", spans);
+    assertThat(meta.spanCount()).isEqualTo(spans.size());
+    assertThat(meta.traceCount()).isEqualTo(spans.stream().map(Span::traceId).distinct().count());
+    assertThat(meta.rowGroups().stream().mapToLong(BlockMeta.RowGroup::rowCount).sum()).isEqualTo(spans.size());
+    assertThat(meta.minStartUnixNano()).isEqualTo(spans.stream().mapToLong(Span::startUnixNano).min().orElseThrow());
+    assertThat(meta.maxEndUnixNano()).isEqualTo(spans.stream().mapToLong(Span::endUnixNano).max().orElseThrow());
+    assertThat(meta.dedicatedSpanColumns()).contains("http.route", "http.method");
+    assertThat(BlockMeta.fromJson(meta.toJson(), "test")).isEqualTo(meta);
+  }
+
+  @Test
+  void aRepeatedSpanIsStoredOnce() {
+    List<Span> spans = new RandomSpans(1).trace(5);
+    List<Span> twice = new ArrayList<>(spans);
+    twice.addAll(spans);
+    BlockMeta meta = new BlockWriter(BlockWriter.Options.DEFAULT).write(store, "t", twice);
+    assertThat(meta.spanCount()).isEqualTo(spans.size());
+  }
+
+  @Test
+  void verifyDetectsAFlippedByte() throws Exception {
+    BlockMeta meta = new BlockWriter(BlockWriter.Options.DEFAULT).write(store, "t", new RandomSpans(2).traces(100, 5));
+    BlockReader reader = new BlockReader(store, meta);
+    reader.verify();
+    String key = BlockWriter.dataKey("t", meta.blockId());
+    byte[] data = store.get(key);
+    data[data.length / 2] ^= 0x40;
+    store.put(key, data);
+    assertThatThrownBy(reader::verify).isInstanceOf(CorruptDataException.class).hasMessageContaining("CRC32C");
+  }
+
+  @Test
+  void malformedMetaJsonIsACorruptDataErrorNamingTheSource() {
+    assertThatThrownBy(() -> BlockMeta.fromJson("{\"formatVersion\": 1}".getBytes(), "t/blocks/x/meta.json"))
+        .isInstanceOf(CorruptDataException.class).hasMessageContaining("t/blocks/x/meta.json").hasMessageContaining("blockId");
+    assertThatThrownBy(() -> BlockMeta.fromJson("{\"formatVersion\": 99}".getBytes(), "m"))
+        .isInstanceOf(CorruptDataException.class).hasMessageContaining("version 99");
+    assertThatThrownBy(() -> BlockMeta.fromJson("not json".getBytes(), "m")).isInstanceOf(CorruptDataException.class);
+  }
+
+  @Test
+  void theReadOptionsShimPassesEachFlagToTheRightParameter() {
+    ParquetReadOptions none = TraceStoreReadOptions.create(null, CodecFactory.INSTANCE);
+    assertThat(none.useStatsFilter()).isTrue();
+    assertThat(none.useColumnIndexFilter()).isTrue();
+    assertThat(none.useDictionaryFilter()).isFalse();
+    assertThat(none.useBloomFilter()).isFalse();
+    assertThat(none.useRecordFilter()).isFalse();
+    assertThat(none.useSignedStringMinMax()).isFalse();
+    assertThat(none.usePageChecksumVerification()).isFalse();
+    assertThat(none.useHadoopVectoredIo()).isFalse();
+    assertThat(none.getCodecFactory()).isSameAs(CodecFactory.INSTANCE);
+    FilterCompat.Filter f = FilterCompat.get(org.apache.parquet.filter2.predicate.FilterApi.eq(
+        org.apache.parquet.filter2.predicate.FilterApi.intColumn("kind"), 1));
+    assertThat(TraceStoreReadOptions.create(f, CodecFactory.INSTANCE).useRecordFilter()).isTrue();
+  }
+
+  @Test
+  void hadoopIsNotOnTheRuntimeClasspath() {
+    assertThatThrownBy(() -> Class.forName("org.apache.hadoop.conf.Configuration")).isInstanceOf(ClassNotFoundException.class);
+  }
+}
