@@ -6,6 +6,7 @@ import io.tracestore.api.StorageException;
 import io.tracestore.api.Trace;
 import io.tracestore.api.TraceId;
 import io.tracestore.api.TraceStore;
+import io.tracestore.core.block.BlockCatalog;
 import io.tracestore.core.block.BlockMeta;
 import io.tracestore.core.block.BlockReader;
 import io.tracestore.core.block.BlockWriter;
@@ -18,11 +19,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -106,25 +105,13 @@ final class DefaultTraceStore implements TraceStore {
   }
 
   private void loadBlocks() throws IOException {
-    String prefix = config.tenant() + "/blocks/";
-    List<String> keys = store.list(prefix);
-    Set<String> withData = new HashSet<>();
-    List<String> metas = new ArrayList<>();
-    for (String k : keys) {
-      if (k.endsWith("/meta.json")) {
-        metas.add(k);
-      } else if (k.endsWith("/data.parquet")) {
-        withData.add(k.substring(0, k.length() - "data.parquet".length()));
-      }
-    }
-    for (String k : metas) {
-      BlockMeta meta = BlockMeta.fromJson(store.get(k), k);
+    BlockCatalog catalog = BlockCatalog.load(store, config.tenant());
+    for (BlockMeta meta : catalog.committed()) {
       blocks.add(new BlockReader(store, meta));
-      withData.remove(k.substring(0, k.length() - "meta.json".length()));
     }
-    if (!withData.isEmpty()) {
+    if (!catalog.uncommitted().isEmpty()) {
       LOG.warn("{} block(s) of tenant {} have data but no meta.json (an interrupted cut); ignored: {}",
-          withData.size(), config.tenant(), withData);
+          catalog.uncommitted().size(), config.tenant(), catalog.uncommitted());
     }
   }
 

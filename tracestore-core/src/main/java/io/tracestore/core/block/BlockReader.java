@@ -108,10 +108,90 @@ public final class BlockReader {
       if (candidates.isEmpty()) {
         return List.of();
       }
-      FilterCompat.Filter filter = FilterCompat.get(FilterApi.eq(FilterApi.binaryColumn(BlockSchema.TRACE_ID), key));
-      return read(l.footer, filter, candidates);
+      return readTrace(l.footer, key, candidates);
     } catch (IOException e) {
       throw new StorageException("could not read block " + meta.blockId() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Two passes per candidate row group: the {@code trace_id} column alone, over the pages the page
+   * index allows, finds the trace's contiguous run of rows; then whole records are assembled for
+   * exactly that run (the page store skips every other row).
+   */
+  private List<Span> readTrace(ParquetMetadata footer, Binary key, List<Integer> rowGroups) throws IOException {
+    FilterCompat.Filter filter = FilterCompat.get(FilterApi.eq(FilterApi.binaryColumn(BlockSchema.TRACE_ID), key));
+    ParquetReadOptions options = TraceStoreReadOptions.create(filter, CodecFactory.INSTANCE);
+    InputFile file = inputFile();
+    List<Span> out = new ArrayList<>();
+    MessageType schema = footer.getFileMetaData().getSchema();
+    MessageType idOnly = new MessageType(schema.getName(), schema.getType(BlockSchema.TRACE_ID));
+    TraceId wanted = TraceId.fromBytes(key.getBytes());
+    for (int rg : rowGroups) {
+      long first = Long.MAX_VALUE;
+      long last = -1;
+      // pass 1: which rows hold the trace (a reader caches column indexes for its requested columns,
+      // so each pass has its own)
+      try (ParquetFileReader reader = new ParquetFileReader(file, footer, options, file.newStream())) {
+        int index = reader.getRowGroups().indexOf(footer.getBlocks().get(rg));
+        if (index < 0) {
+          continue; // statistics rule the row group out
+        }
+        reader.setRequestedSchema(idOnly);
+        try (PageReadStore pages = reader.readFilteredRowGroup(index)) {
+          if (pages == null) {
+            continue;
+          }
+          RecordReader<Object> ids = new ColumnIOFactory().getColumnIO(idOnly).getRecordReader(pages, new MatchMaterializer(), filter);
+          java.util.PrimitiveIterator.OfLong rowIndexes = pages.getRowIndexes().orElse(null);
+          long n = pages.getRowCount();
+          for (long r = 0; r < n; r++) {
+            Object match = ids.read();
+            long row = rowIndexes != null ? rowIndexes.nextLong() : r;
+            if (match != null && !ids.shouldSkipCurrentRecord()) {
+              first = Math.min(first, row);
+              last = Math.max(last, row);
+            }
+          }
+        }
+      }
+      if (last < 0) {
+        continue;
+      }
+      // pass 2: whole records of that run only
+      ParquetReadOptions plain = TraceStoreReadOptions.create(null, CodecFactory.INSTANCE);
+      try (ParquetFileReader reader = new ParquetFileReader(file, footer, plain, file.newStream())) {
+        org.apache.parquet.filter2.columnindex.RowRanges run =
+            org.apache.parquet.filter2.columnindex.RowRanges.builder().addSelectedRange(first, last).build();
+        try (PageReadStore pages = reader.readFilteredRowGroup(rg, run)) {
+          RecordReader<Span> records = new ColumnIOFactory().getColumnIO(schema).getRecordReader(pages, new SpanMaterializer(schema));
+          long n = pages.getRowCount();
+          for (long r = 0; r < n; r++) {
+            Span s = records.read();
+            if (s != null && s.traceId().equals(wanted)) {
+              out.add(s);
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Materializes nothing: a non-null record means the filter kept the row. */
+  private static final class MatchMaterializer extends org.apache.parquet.io.api.RecordMaterializer<Object> {
+    private static final Object MATCH = new Object();
+    private final org.apache.parquet.io.api.GroupConverter root = Converters.struct(
+        new org.apache.parquet.io.api.Converter[] {Converters.IGNORE}, () -> {}, () -> {});
+
+    @Override
+    public Object getCurrentRecord() {
+      return MATCH;
+    }
+
+    @Override
+    public org.apache.parquet.io.api.GroupConverter getRootConverter() {
+      return root;
     }
   }
 

@@ -44,7 +44,7 @@ public final class BlockWriter {
    * @param zstdLevel ZSTD compression level
    */
   public record Options(int rowGroupRows, int pageRows, int maxDedicatedColumns, double minDedicatedFraction, int zstdLevel) {
-    public static final Options DEFAULT = new Options(100_000, 10_000, 10, 0.05, 3);
+    public static final Options DEFAULT = new Options(100_000, 1_000, 10, 0.05, 3);
   }
 
   private final Options options;
@@ -86,6 +86,11 @@ public final class BlockWriter {
         .withCompressionCodec(CompressionCodecName.ZSTD)
         .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
         .withDictionaryEncoding(true)
+        // ids are near-unique: a dictionary only costs, and parquet-java drops the bloom filter of a
+        // fully dictionary-encoded chunk
+        .withDictionaryEncoding(BlockSchema.TRACE_ID, false)
+        .withDictionaryEncoding(BlockSchema.SPAN_ID, false)
+        .withDictionaryEncoding(BlockSchema.PARENT_SPAN_ID, false)
         .withRowGroupRowCountLimit(options.rowGroupRows())
         .withRowGroupSize(512L * 1024 * 1024)
         .withPageRowCountLimit(options.pageRows())

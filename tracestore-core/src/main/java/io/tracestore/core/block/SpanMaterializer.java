@@ -37,9 +37,10 @@ final class SpanMaterializer extends RecordMaterializer<Span> {
     this.root = new Root(schema);
   }
 
+  /** Builds the span of the record just read; Parquet calls this only for records its filter keeps. */
   @Override
   public Span getCurrentRecord() {
-    return root.current;
+    return root.build();
   }
 
   @Override
@@ -101,7 +102,6 @@ final class SpanMaterializer extends RecordMaterializer<Span> {
 
   private static final class Root extends GroupConverter {
     private final Converter[] fields;
-    Span current;
 
     private final Map<Resource, Resource> resources = new HashMap<>();
     private final Map<InstrumentationScope, InstrumentationScope> scopes = new HashMap<>();
@@ -243,12 +243,14 @@ final class SpanMaterializer extends RecordMaterializer<Span> {
     }
 
     @Override
-    public void end() {
+    public void end() {}
+
+    Span build() {
       Resource resource = new Resource(resourceAttrs.build(resourceExtra), resourceDropped, resourceSchemaUrl);
       resource = resources.computeIfAbsent(resource, r -> r);
       InstrumentationScope scope = new InstrumentationScope(scopeName, scopeVersion, scopeAttrs.build(List.of()), scopeDropped, scopeSchemaUrl);
       scope = scopes.computeIfAbsent(scope, s -> s);
-      current = new Span(
+      return new Span(
           TraceId.fromBytes(traceId),
           SpanId.fromBytes(spanId),
           parentSpanId == null ? SpanId.NONE : SpanId.fromBytes(parentSpanId),

@@ -40,7 +40,7 @@ public final class WriteAheadLog implements AutoCloseable {
 
   private final Path dir;
   private final FsyncPolicy policy;
-  private FileChannel current;
+  private volatile FileChannel current;
   private long currentSegment;
   private long bytesWritten;
   private volatile boolean dirty;
@@ -61,11 +61,28 @@ public final class WriteAheadLog implements AutoCloseable {
     WriteAheadLog wal = new WriteAheadLog(dir, policy);
     List<Long> segments = wal.segments();
     for (int i = 0; i < segments.size(); i++) {
-      wal.replaySegment(segments.get(i), i == segments.size() - 1, replay);
+      wal.replaySegment(segments.get(i), i == segments.size() - 1, replay, true);
     }
     long next = segments.isEmpty() ? 1 : segments.get(segments.size() - 1) + 1;
     wal.startSegment(next);
     return wal;
+  }
+
+  /**
+   * Reads every segment in {@code dir} without changing anything, handing intact records to
+   * {@code visit}; returns a description of a torn tail, or null if the log ends cleanly.
+   *
+   * @throws CorruptDataException if a record other than the newest segment's last is damaged
+   */
+  public static String verify(Path dir, Consumer<Record> visit) throws IOException {
+    WriteAheadLog wal = new WriteAheadLog(dir, FsyncPolicy.NEVER);
+    List<Long> segments = wal.segments();
+    String torn = null;
+    for (int i = 0; i < segments.size(); i++) {
+      String t = wal.replaySegment(segments.get(i), i == segments.size() - 1, visit, false);
+      torn = t != null ? t : torn;
+    }
+    return torn;
   }
 
   /** One recovered record: its payload and where it was. */
@@ -95,14 +112,15 @@ public final class WriteAheadLog implements AutoCloseable {
     return dir.resolve(String.format("%s%020d%s", PREFIX, n, SUFFIX));
   }
 
-  private void replaySegment(long n, boolean newest, Consumer<Record> replay) throws IOException {
+  /** Replays one segment; returns a description of a torn tail (truncated if {@code repair}), or null. */
+  private String replaySegment(long n, boolean newest, Consumer<Record> replay, boolean repair) throws IOException {
     Path path = segmentPath(n);
     byte[] data = Files.readAllBytes(path);
     if (data.length < MAGIC.length || !startsWithMagic(data)) {
       boolean partialMagic = data.length < MAGIC.length && isPrefixOfMagic(data);
       if (newest && partialMagic) {
         LOG.warn("WAL segment {} has a torn header ({} bytes); ignoring it", path, data.length);
-        return;
+        return "segment " + path.getFileName() + ": a torn header";
       }
       throw new CorruptDataException("WAL segment " + path + " does not start with the WAL magic");
     }
@@ -145,15 +163,18 @@ public final class WriteAheadLog implements AutoCloseable {
       if (!newest) {
         throw new CorruptDataException("WAL segment " + path + " offset " + pos + ": " + torn + " in a segment that is not the newest");
       }
-      LOG.warn("WAL segment {}: truncating {} at offset {} (torn write from a crash); {} earlier records recovered",
-          path, torn, pos, count);
-      try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
-        ch.truncate(pos);
-        ch.force(true);
+      if (repair) {
+        LOG.warn("WAL segment {}: truncating {} at offset {} (torn write from a crash); {} earlier records recovered",
+            path, torn, pos, count);
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
+          ch.truncate(pos);
+          ch.force(true);
+        }
       }
-      return;
+      return "segment " + path.getFileName() + " offset " + pos + ": " + torn;
     }
     LOG.debug("WAL segment {}: {} records replayed", path, count);
+    return null;
   }
 
   private static boolean allZero(byte[] data, int from) {
@@ -226,6 +247,8 @@ public final class WriteAheadLog implements AutoCloseable {
     dirty = false;
     try {
       current.force(false);
+    } catch (java.nio.channels.ClosedChannelException e) {
+      // a concurrent roll() closed the segment after forcing it: nothing left to do
     } catch (IOException e) {
       dirty = true;
       throw new UncheckedIOException(e);

@@ -1,0 +1,53 @@
+package io.tracestore.cli;
+
+import io.tracestore.core.block.BlockCatalog;
+import io.tracestore.core.block.BlockMeta;
+import io.tracestore.storage.local.LocalObjectStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code tracestore blocks --store DIR}: the committed blocks. */
+@Command(name = "blocks", description = "List blocks: time range, spans, traces, bytes, bytes/span, dedicated columns.")
+final class BlocksCommand implements Callable<Integer> {
+  @Mixin StoreOptions store;
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    try (LocalObjectStore objects = store.objects()) {
+      BlockCatalog catalog = BlockCatalog.load(objects, store.tenant);
+      out.printf("%-36s  %-24s  %-24s  %9s  %8s  %11s  %6s  %s%n",
+          "block", "first span start", "last span end", "spans", "traces", "bytes", "B/span", "dedicated columns");
+      long spans = 0;
+      long bytes = 0;
+      for (BlockMeta m : catalog.committed()) {
+        out.printf("%-36s  %-24s  %-24s  %9d  %8d  %11d  %6.1f  %s%n", m.blockId(), instant(m.minStartUnixNano()),
+            instant(m.maxEndUnixNano()), m.spanCount(), m.traceCount(), m.dataSize(), (double) m.dataSize() / m.spanCount(),
+            String.join(",", m.dedicatedResourceColumns().stream().map(k -> "resource." + k).toList())
+                + (m.dedicatedResourceColumns().isEmpty() ? "" : ",")
+                + String.join(",", m.dedicatedSpanColumns().stream().map(k -> "span." + k).toList()));
+        spans += m.spanCount();
+        bytes += m.dataSize();
+      }
+      out.printf("%d blocks, %d spans, %d bytes%s%n", catalog.committed().size(), spans, bytes,
+          spans == 0 ? "" : String.format(", %.1f bytes/span", (double) bytes / spans));
+      if (!catalog.uncommitted().isEmpty()) {
+        out.printf("%d uncommitted block folder(s) without meta.json (ignored by readers): %s%n",
+            catalog.uncommitted().size(), catalog.uncommitted());
+      }
+    }
+    out.flush();
+    return 0;
+  }
+
+  private static String instant(long unixNano) {
+    return Instant.ofEpochSecond(0, unixNano).toString();
+  }
+}

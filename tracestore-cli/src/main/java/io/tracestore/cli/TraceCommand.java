@@ -1,0 +1,45 @@
+package io.tracestore.cli;
+
+import io.tracestore.api.Trace;
+import io.tracestore.api.TraceId;
+import io.tracestore.api.TraceStore;
+import io.tracestore.core.TraceStores;
+import java.io.PrintWriter;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code tracestore trace --store DIR TRACE_ID}: one trace as a tree. */
+@Command(name = "trace", description = "Print one trace as a tree (service, name, duration bar, status).")
+final class TraceCommand implements Callable<Integer> {
+  @Mixin StoreOptions store;
+
+  @Parameters(paramLabel = "TRACE_ID", description = "32 hex digits.")
+  String traceId;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    TraceId id;
+    try {
+      id = TraceId.fromHex(traceId);
+    } catch (IllegalArgumentException e) {
+      throw new Main.UserException(e.getMessage());
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    try (TraceStore s = TraceStores.open(store.existingDirectory())) {
+      Optional<Trace> trace = s.findTrace(id);
+      if (trace.isEmpty()) {
+        throw new Main.UserException("trace " + id + " not found in " + store.store);
+      }
+      TraceTree.print(trace.get(), out);
+    }
+    out.flush();
+    return 0;
+  }
+}
