@@ -30,9 +30,9 @@ final class BlocksCommand implements Callable<Integer> {
       for (BlockMeta m : catalog.committed()) {
         out.printf("%-36s  %-24s  %-24s  %9d  %8d  %11d  %6.1f  %s%n", m.blockId(), instant(m.minStartUnixNano()),
             instant(m.maxEndUnixNano()), m.spanCount(), m.traceCount(), m.dataSize(), (double) m.dataSize() / m.spanCount(),
-            String.join(",", m.dedicatedResourceColumns().stream().map(k -> "resource." + k).toList())
-                + (m.dedicatedResourceColumns().isEmpty() ? "" : ",")
-                + String.join(",", m.dedicatedSpanColumns().stream().map(k -> "span." + k).toList()));
+            String.join(",", java.util.stream.Stream.concat(
+                m.dedicatedResourceColumns().stream().map(c -> "resource." + c.key()),
+                m.dedicatedSpanColumns().stream().map(c -> "span." + c.key())).toList()));
         spans += m.spanCount();
         bytes += m.dataSize();
       }

@@ -27,8 +27,8 @@ import java.util.Objects;
  * @param maxTraceId largest trace id
  * @param spanCount rows in {@code data.parquet}
  * @param traceCount distinct trace ids
- * @param dedicatedResourceColumns resource attribute keys with a column of their own ({@code resource.<key>})
- * @param dedicatedSpanColumns span attribute keys with a column of their own ({@code span.<key>})
+ * @param dedicatedResourceColumns resource attributes with a column of their own ({@code resource.<key>})
+ * @param dedicatedSpanColumns span attributes with a column of their own ({@code span.<key>})
  * @param dataSize bytes of {@code data.parquet}
  * @param dataCrc32c CRC32C of {@code data.parquet}, as 8 hex digits
  * @param rowGroups per row group: rows and trace-id range, in file order
@@ -44,8 +44,8 @@ public record BlockMeta(
     TraceId maxTraceId,
     long spanCount,
     long traceCount,
-    List<String> dedicatedResourceColumns,
-    List<String> dedicatedSpanColumns,
+    List<DedicatedColumn> dedicatedResourceColumns,
+    List<DedicatedColumn> dedicatedSpanColumns,
     long dataSize,
     String dataCrc32c,
     List<RowGroup> rowGroups) {
@@ -96,8 +96,8 @@ public record BlockMeta(
       g.writeNumberField("spanCount", spanCount);
       g.writeNumberField("traceCount", traceCount);
       g.writeObjectFieldStart("dedicatedColumns");
-      writeStrings(g, "resource", dedicatedResourceColumns);
-      writeStrings(g, "span", dedicatedSpanColumns);
+      writeColumns(g, "resource", dedicatedResourceColumns);
+      writeColumns(g, "span", dedicatedSpanColumns);
       g.writeEndObject();
       g.writeNumberField("dataSize", dataSize);
       g.writeStringField("dataCrc32c", dataCrc32c);
@@ -117,10 +117,13 @@ public record BlockMeta(
     return out.toByteArray();
   }
 
-  private static void writeStrings(JsonGenerator g, String name, List<String> values) throws IOException {
+  private static void writeColumns(JsonGenerator g, String name, List<DedicatedColumn> columns) throws IOException {
     g.writeArrayFieldStart(name);
-    for (String v : values) {
-      g.writeString(v);
+    for (DedicatedColumn c : columns) {
+      g.writeStartObject();
+      g.writeStringField("key", c.key());
+      g.writeStringField("type", c.typeName());
+      g.writeEndObject();
     }
     g.writeEndArray();
   }
@@ -144,8 +147,8 @@ public record BlockMeta(
       TraceId maxTrace = null;
       Long spans = null;
       Long traces = null;
-      List<String> dedRes = List.of();
-      List<String> dedSpan = List.of();
+      List<DedicatedColumn> dedRes = List.of();
+      List<DedicatedColumn> dedSpan = List.of();
       Long dataSize = null;
       String crc = null;
       List<RowGroup> rowGroups = new ArrayList<>();
@@ -170,7 +173,7 @@ public record BlockMeta(
             while (p.nextToken() == JsonToken.FIELD_NAME) {
               String scope = p.currentName();
               p.nextToken();
-              List<String> keys = readStrings(p, source);
+              List<DedicatedColumn> keys = readColumns(p, source);
               if (scope.equals("resource")) {
                 dedRes = keys;
               } else if (scope.equals("span")) {
@@ -216,11 +219,23 @@ public record BlockMeta(
     }
   }
 
-  private static List<String> readStrings(JsonParser p, String source) throws IOException {
+  private static List<DedicatedColumn> readColumns(JsonParser p, String source) throws IOException {
     expect(p.currentToken(), JsonToken.START_ARRAY, source);
-    List<String> out = new ArrayList<>();
-    while (p.nextToken() == JsonToken.VALUE_STRING) {
-      out.add(p.getText());
+    List<DedicatedColumn> out = new ArrayList<>();
+    while (p.nextToken() == JsonToken.START_OBJECT) {
+      String key = null;
+      String type = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String f = p.currentName();
+        p.nextToken();
+        switch (f) {
+          case "key" -> key = p.getText();
+          case "type" -> type = p.getText();
+          default -> p.skipChildren();
+        }
+      }
+      out.add(new DedicatedColumn(require(key, "dedicatedColumns[].key", source),
+          DedicatedColumn.parseType(require(type, "dedicatedColumns[].type", source))));
     }
     return out;
   }

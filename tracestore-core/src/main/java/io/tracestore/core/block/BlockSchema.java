@@ -72,8 +72,8 @@ public final class BlockSchema {
 
   private BlockSchema() {}
 
-  /** The schema of a block whose dedicated columns are these attribute keys. */
-  public static MessageType schema(List<String> dedicatedResource, List<String> dedicatedSpan) {
+  /** The schema of a block with these dedicated columns. */
+  public static MessageType schema(List<DedicatedColumn> dedicatedResource, List<DedicatedColumn> dedicatedSpan) {
     Types.MessageTypeBuilder m = Types.buildMessage();
     m.required(FIXED_LEN_BYTE_ARRAY).length(16).named(TRACE_ID);
     m.required(FIXED_LEN_BYTE_ARRAY).length(8).named(SPAN_ID);
@@ -94,8 +94,8 @@ public final class BlockSchema {
     m.required(INT64).named(TRACE_START);
     m.required(INT64).named(TRACE_DURATION);
     m.optional(BINARY).as(stringType()).named(SERVICE_NAME);
-    for (String key : dedicatedResource) {
-      m.optional(BINARY).as(stringType()).named(RESOURCE_PREFIX + key);
+    for (DedicatedColumn c : dedicatedResource) {
+      m.addField(dedicated(RESOURCE_PREFIX, c));
     }
     m.optional(BINARY).as(stringType()).named(RESOURCE_SCHEMA_URL);
     m.required(INT32).named(RESOURCE_DROPPED);
@@ -105,8 +105,8 @@ public final class BlockSchema {
     m.optional(BINARY).as(stringType()).named(SCOPE_SCHEMA_URL);
     m.required(INT32).named(SCOPE_DROPPED);
     m.addField(attrList(SCOPE_ATTRS));
-    for (String key : dedicatedSpan) {
-      m.optional(BINARY).as(stringType()).named(SPAN_PREFIX + key);
+    for (DedicatedColumn c : dedicatedSpan) {
+      m.addField(dedicated(SPAN_PREFIX, c));
     }
     m.addField(attrList(SPAN_ATTRS));
     m.required(INT32).named(DROPPED_ATTRIBUTES);
@@ -127,6 +127,17 @@ public final class BlockSchema {
         .named("element")));
     m.required(INT32).named(DROPPED_LINKS);
     return m.named("span");
+  }
+
+  private static Type dedicated(String prefix, DedicatedColumn c) {
+    String name = prefix + c.key();
+    return switch (c.type()) {
+      case STRING -> Types.optional(BINARY).as(stringType()).named(name);
+      case LONG -> Types.optional(INT64).named(name);
+      case DOUBLE -> Types.optional(DOUBLE).named(name);
+      case BOOLEAN -> Types.optional(BOOLEAN).named(name);
+      default -> throw new IllegalArgumentException("no dedicated column of type " + c.type());
+    };
   }
 
   private static GroupType attrList(String name) {

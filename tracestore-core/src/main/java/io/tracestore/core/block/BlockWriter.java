@@ -44,7 +44,7 @@ public final class BlockWriter {
    * @param zstdLevel ZSTD compression level
    */
   public record Options(int rowGroupRows, int pageRows, int maxDedicatedColumns, double minDedicatedFraction, int zstdLevel) {
-    public static final Options DEFAULT = new Options(100_000, 1_000, 10, 0.05, 3);
+    public static final Options DEFAULT = new Options(100_000, 1_000, 20, 0.05, 3);
   }
 
   private final Options options;
@@ -69,8 +69,8 @@ public final class BlockWriter {
       throw new IllegalArgumentException("a block needs at least one span");
     }
     List<SpanRow> rows = TraceLayout.layout(spans);
-    List<String> dedicatedResource = chooseDedicated(rows, true);
-    List<String> dedicatedSpan = chooseDedicated(rows, false);
+    List<DedicatedColumn> dedicatedResource = chooseDedicated(rows, true);
+    List<DedicatedColumn> dedicatedSpan = chooseDedicated(rows, false);
     String blockId = UUID.randomUUID().toString();
     SpanWriteSupport support = new SpanWriteSupport(dedicatedResource, dedicatedSpan,
         Map.of("tracestore.block.format", Integer.toString(BlockMeta.FORMAT_VERSION), "tracestore.block.id", blockId));
@@ -173,43 +173,47 @@ public final class BlockWriter {
     return n;
   }
 
-  /** The most frequent string-valued keys, most frequent first (ties by name). */
-  private List<String> chooseDedicated(List<SpanRow> rows, boolean resource) {
-    Map<String, long[]> counts = new HashMap<>();
-    Resource lastResource = null;
+  /**
+   * The most frequent (key, scalar type) pairs, most frequent first (ties by key), at most one type
+   * per key. Spans sharing a resource instance count it without rescanning it.
+   */
+  private List<DedicatedColumn> chooseDedicated(List<SpanRow> rows, boolean resource) {
+    Map<DedicatedColumn, long[]> counts = new HashMap<>();
+    Map<Resource, long[]> resourceUses = new java.util.IdentityHashMap<>();
     for (SpanRow row : rows) {
-      Attributes attrs;
       if (resource) {
-        if (row.span().resource() == lastResource) {
-          // same resource instance as the previous row: count it again without rescanning
-          for (int i = 0; i < lastResource.attributes().size(); i++) {
-            if (lastResource.attributes().value(i) instanceof AttributeValue.StringValue) {
-              counts.get(lastResource.attributes().key(i))[0]++;
-            }
-          }
-          continue;
-        }
-        lastResource = row.span().resource();
-        attrs = lastResource.attributes();
+        resourceUses.computeIfAbsent(row.span().resource(), r -> new long[1])[0]++;
       } else {
-        attrs = row.span().attributes();
-      }
-      for (int i = 0; i < attrs.size(); i++) {
-        if (attrs.value(i) instanceof AttributeValue.StringValue) {
-          counts.computeIfAbsent(attrs.key(i), k -> new long[1])[0]++;
-        }
+        count(row.span().attributes(), 1, counts);
       }
     }
+    resourceUses.forEach((r, n) -> count(r.attributes(), n[0], counts));
     if (resource) {
-      counts.remove(Resource.SERVICE_NAME); // has its own column
+      counts.remove(DedicatedColumn.string(Resource.SERVICE_NAME)); // has its own column
     }
-    long min = (long) Math.ceil(rows.size() * options.minDedicatedFraction());
-    return counts.entrySet().stream()
-        .filter(e -> e.getValue()[0] >= Math.max(1, min))
-        .sorted(Comparator.<Map.Entry<String, long[]>>comparingLong(e -> -e.getValue()[0]).thenComparing(Map.Entry::getKey))
-        .limit(options.maxDedicatedColumns())
-        .map(Map.Entry::getKey)
-        .toList();
+    long min = Math.max(1, (long) Math.ceil(rows.size() * options.minDedicatedFraction()));
+    java.util.Set<String> taken = new java.util.HashSet<>();
+    List<DedicatedColumn> chosen = new ArrayList<>();
+    counts.entrySet().stream()
+        .filter(e -> e.getValue()[0] >= min)
+        .sorted(Comparator.<Map.Entry<DedicatedColumn, long[]>>comparingLong(e -> -e.getValue()[0])
+            .thenComparing(e -> e.getKey().key()).thenComparing(e -> e.getKey().type()))
+        .forEach(e -> {
+          if (chosen.size() < options.maxDedicatedColumns() && taken.add(e.getKey().key())) {
+            chosen.add(e.getKey());
+          }
+        });
+    return chosen;
+  }
+
+  private static void count(Attributes attrs, long times, Map<DedicatedColumn, long[]> counts) {
+    for (int i = 0; i < attrs.size(); i++) {
+      AttributeValue.Type t = attrs.value(i).type();
+      if (t == AttributeValue.Type.STRING || t == AttributeValue.Type.LONG
+          || t == AttributeValue.Type.DOUBLE || t == AttributeValue.Type.BOOLEAN) {
+        counts.computeIfAbsent(new DedicatedColumn(attrs.key(i), t), k -> new long[1])[0] += times;
+      }
+    }
   }
 
   private static final class Builder extends ParquetWriter.Builder<SpanRow, Builder> {

@@ -24,6 +24,7 @@ import org.apache.parquet.io.api.GroupConverter;
 import org.apache.parquet.io.api.RecordMaterializer;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
 
 /**
  * Assembles whole {@link Span}s from rows of the block schema, folding dedicated columns back into
@@ -149,18 +150,17 @@ final class SpanMaterializer extends RecordMaterializer<Span> {
     Root(MessageType schema) {
       fields = new Converter[schema.getFieldCount()];
       for (int i = 0; i < fields.length; i++) {
-        fields[i] = converterFor(schema.getFieldName(i), schema.getType(i).isPrimitive() ? null : schema.getType(i).asGroupType());
+        fields[i] = converterFor(schema.getFieldName(i), schema.getType(i));
       }
     }
 
-    private Converter converterFor(String field, GroupType group) {
-      if (field.startsWith(RESOURCE_PREFIX)) {
-        String key = field.substring(RESOURCE_PREFIX.length());
-        return Converters.string(v -> resourceExtra.add(Attribute.of(key, v)));
+    private Converter converterFor(String field, Type type) {
+      GroupType group = type.isPrimitive() ? null : type.asGroupType();
+      if (field.startsWith(RESOURCE_PREFIX) && type.isPrimitive()) {
+        return dedicated(field.substring(RESOURCE_PREFIX.length()), type, resourceExtra);
       }
-      if (field.startsWith(SPAN_PREFIX)) {
-        String key = field.substring(SPAN_PREFIX.length());
-        return Converters.string(v -> spanExtra.add(Attribute.of(key, v)));
+      if (field.startsWith(SPAN_PREFIX) && type.isPrimitive()) {
+        return dedicated(field.substring(SPAN_PREFIX.length()), type, spanExtra);
       }
       return switch (field) {
         case TRACE_ID -> Converters.binary(v -> traceId = v.getBytes());
@@ -208,6 +208,16 @@ final class SpanMaterializer extends RecordMaterializer<Span> {
                 linkTraceState, linkAttrs.build(List.of()), linkDropped, linkFlags))));
         case DROPPED_LINKS -> Converters.int32(v -> droppedLinks = v);
         default -> group == null ? Converters.IGNORE : ignoreGroup(group);
+      };
+    }
+
+    private static Converter dedicated(String key, Type type, List<Attribute> sink) {
+      return switch (type.asPrimitiveType().getPrimitiveTypeName()) {
+        case BINARY -> Converters.string(v -> sink.add(Attribute.of(key, v)));
+        case INT64 -> Converters.int64(v -> sink.add(Attribute.of(key, v)));
+        case DOUBLE -> Converters.float64(v -> sink.add(Attribute.of(key, v)));
+        case BOOLEAN -> Converters.bool(v -> sink.add(Attribute.of(key, v)));
+        default -> Converters.IGNORE;
       };
     }
 

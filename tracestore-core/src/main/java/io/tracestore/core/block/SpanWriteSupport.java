@@ -22,8 +22,8 @@ import org.apache.parquet.schema.MessageType;
 /** Writes {@link SpanRow}s as rows of the block schema. One instance per file; not thread-safe. */
 final class SpanWriteSupport extends WriteSupport<SpanRow> {
   private final MessageType schema;
-  private final String[] dedicatedResource;
-  private final String[] dedicatedSpan;
+  private final DedicatedColumn[] dedicatedResource;
+  private final DedicatedColumn[] dedicatedSpan;
   private final int firstDedicatedResource;
   private final int firstDedicatedSpan;
   private final Map<String, String> extraMetadata;
@@ -31,10 +31,10 @@ final class SpanWriteSupport extends WriteSupport<SpanRow> {
   private final byte[] id16 = new byte[16];
   private final byte[] id8 = new byte[8];
 
-  SpanWriteSupport(List<String> dedicatedResource, List<String> dedicatedSpan, Map<String, String> extraMetadata) {
+  SpanWriteSupport(List<DedicatedColumn> dedicatedResource, List<DedicatedColumn> dedicatedSpan, Map<String, String> extraMetadata) {
     this.schema = BlockSchema.schema(dedicatedResource, dedicatedSpan);
-    this.dedicatedResource = dedicatedResource.toArray(new String[0]);
-    this.dedicatedSpan = dedicatedSpan.toArray(new String[0]);
+    this.dedicatedResource = dedicatedResource.toArray(new DedicatedColumn[0]);
+    this.dedicatedSpan = dedicatedSpan.toArray(new DedicatedColumn[0]);
     this.firstDedicatedResource = schema.getFieldIndex(SERVICE_NAME) + 1;
     this.firstDedicatedSpan = schema.getFieldIndex(SCOPE_ATTRS) + 1;
     this.extraMetadata = extraMetadata;
@@ -95,7 +95,7 @@ final class SpanWriteSupport extends WriteSupport<SpanRow> {
     Attributes ra = r.attributes();
     nullableString(f++, SERVICE_NAME, ra.getString(Resource.SERVICE_NAME));
     for (int d = 0; d < dedicatedResource.length; d++) {
-      nullableString(firstDedicatedResource + d, RESOURCE_PREFIX + dedicatedResource[d], ra.getString(dedicatedResource[d]));
+      dedicated(firstDedicatedResource + d, RESOURCE_PREFIX, dedicatedResource[d], ra);
     }
     f = firstDedicatedResource + dedicatedResource.length;
     optString(f++, RESOURCE_SCHEMA_URL, r.schemaUrl());
@@ -111,7 +111,7 @@ final class SpanWriteSupport extends WriteSupport<SpanRow> {
 
     Attributes sa = s.attributes();
     for (int d = 0; d < dedicatedSpan.length; d++) {
-      nullableString(firstDedicatedSpan + d, SPAN_PREFIX + dedicatedSpan[d], sa.getString(dedicatedSpan[d]));
+      dedicated(firstDedicatedSpan + d, SPAN_PREFIX, dedicatedSpan[d], sa);
     }
     f = firstDedicatedSpan + dedicatedSpan.length;
     attrList(f++, SPAN_ATTRS, sa, dedicatedSpan, false);
@@ -171,17 +171,42 @@ final class SpanWriteSupport extends WriteSupport<SpanRow> {
     o.endMessage();
   }
 
+  /** Writes the value of a dedicated column's key if it has the column's type; else leaves it null. */
+  private void dedicated(int index, String prefix, DedicatedColumn c, Attributes attrs) {
+    AttributeValue v = attrs.get(c.key()).orElse(null);
+    if (v == null || !c.holds(v)) {
+      return;
+    }
+    String field = prefix + c.key();
+    switch (c.type()) {
+      case STRING -> string(index, field, ((AttributeValue.StringValue) v).value());
+      case LONG -> int64(index, field, ((AttributeValue.LongValue) v).value());
+      case DOUBLE -> {
+        out.startField(field, index);
+        out.addDouble(((AttributeValue.DoubleValue) v).value());
+        out.endField(field, index);
+      }
+      case BOOLEAN -> {
+        out.startField(field, index);
+        out.addBoolean(((AttributeValue.BooleanValue) v).value());
+        out.endField(field, index);
+      }
+      default -> throw new IllegalStateException("dedicated column of type " + c.type());
+    }
+  }
+
   /**
    * Writes the attributes not held in dedicated columns. A key is held in a dedicated column (and
-   * skipped here) only when its value is a string; {@code service.name} likewise for resources.
+   * skipped here) only when its value has the column's type; {@code service.name} likewise, as a
+   * string, for resources.
    */
-  private void attrList(int index, String field, Attributes attrs, String[] dedicated, boolean isResource) {
+  private void attrList(int index, String field, Attributes attrs, DedicatedColumn[] dedicated, boolean isResource) {
     int n = attrs.size();
     boolean any = false;
     for (int i = 0; i < n; i++) {
       String key = attrs.key(i);
       AttributeValue v = attrs.value(i);
-      if (v instanceof AttributeValue.StringValue && isDedicated(key, dedicated, isResource)) {
+      if (isDedicated(key, v, dedicated, isResource)) {
         continue;
       }
       if (!any) {
@@ -222,14 +247,14 @@ final class SpanWriteSupport extends WriteSupport<SpanRow> {
     }
   }
 
-  private static boolean isDedicated(String key, String[] dedicated, boolean isResource) {
+  private static boolean isDedicated(String key, AttributeValue v, DedicatedColumn[] dedicated, boolean isResource) {
     if (isResource && key.equals(Resource.SERVICE_NAME)) {
-      return true;
+      return v instanceof AttributeValue.StringValue;
     }
     if (dedicated != null) {
-      for (String d : dedicated) {
-        if (d.equals(key)) {
-          return true;
+      for (DedicatedColumn d : dedicated) {
+        if (d.key().equals(key)) {
+          return d.holds(v);
         }
       }
     }

@@ -59,7 +59,7 @@ class BlockRoundTripTest {
     assertThat(meta.rowGroups().stream().mapToLong(BlockMeta.RowGroup::rowCount).sum()).isEqualTo(spans.size());
     assertThat(meta.minStartUnixNano()).isEqualTo(spans.stream().mapToLong(Span::startUnixNano).min().orElseThrow());
     assertThat(meta.maxEndUnixNano()).isEqualTo(spans.stream().mapToLong(Span::endUnixNano).max().orElseThrow());
-    assertThat(meta.dedicatedSpanColumns()).contains("http.route", "http.method");
+    assertThat(meta.dedicatedSpanColumns()).contains(DedicatedColumn.string("http.route"), DedicatedColumn.string("http.method"));
     assertThat(BlockMeta.fromJson(meta.toJson(), "test")).isEqualTo(meta);
   }
 

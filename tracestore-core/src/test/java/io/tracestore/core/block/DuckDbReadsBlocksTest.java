@@ -31,7 +31,7 @@ class DuckDbReadsBlocksTest {
     long errors = spans.stream().filter(s -> s.statusCode() == StatusCode.ERROR).count();
     long events = spans.stream().mapToLong(s -> s.events().size()).sum();
     long rootSpans = spans.stream().filter(Span::isRoot).count();
-    String route = meta.dedicatedSpanColumns().contains("http.route") ? "\"span.http.route\"" : "NULL";
+    String route = meta.dedicatedSpanColumns().contains(DedicatedColumn.string("http.route")) ? "\"span.http.route\"" : "NULL";
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
         Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT count(*), count(DISTINCT trace_id), count(*) FILTER (WHERE status_code = 2),"
