@@ -89,7 +89,7 @@ final class AstBuilder {
         hints.add(new Hint(hc.IDENT().getText(), staticValue(hc.staticValue()), pos(hc.IDENT())));
       }
     }
-    return new Query(body, hints, body.position());
+    return new Query(body, hints, pos(ctx.start));
   }
 
   // ------------------------------------------------------------------ query bodies
@@ -111,7 +111,7 @@ final class AstBuilder {
       if (e instanceof WrappedPipeline w) {
         return w.pipeline();
       }
-      return new Pipeline(List.of(e), e.position());
+      return new Pipeline(List.of(e), pos(ctx.start));
     }
     if (ctx instanceof ScalarPipelineFilterBodyContext c) {
       ScalarPipelineFilterContext f = c.scalarPipelineFilter();
@@ -127,7 +127,7 @@ final class AstBuilder {
       }
       ScalarFilter filter =
           new ScalarFilter(compareOp(f.compareOp()), lhs, rhs, pos(f.compareOp().start));
-      return new Pipeline(List.of(filter), lhs.position());
+      return new Pipeline(List.of(filter), pos(ctx.start));
     }
     MetricsMathBodyContext c = (MetricsMathBodyContext) ctx;
     MetricsExpr e = metricsMath(c.metricsMath(), 1);
@@ -143,7 +143,7 @@ final class AstBuilder {
           "expected a metrics query such as ({ } | rate()); arithmetic needs at least one"
               + " parenthesised metrics query");
     }
-    return new MetricsMathQuery((MetricsMath) e, stages, e.position());
+    return new MetricsMathQuery((MetricsMath) e, stages, pos(ctx.start));
   }
 
   private static boolean containsMetricsQuery(MetricsExpr e) {

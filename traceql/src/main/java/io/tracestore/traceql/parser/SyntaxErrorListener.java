@@ -45,6 +45,10 @@ final class SyntaxErrorListener extends BaseErrorListener {
     TraceQLLexer.EQ, TraceQLLexer.NEQ, TraceQLLexer.LT, TraceQLLexer.LTE, TraceQLLexer.GT,
     TraceQLLexer.GTE
   };
+  private static final int[] ARITH_TOKENS = {
+    TraceQLLexer.ADD, TraceQLLexer.SUB, TraceQLLexer.MUL, TraceQLLexer.DIV, TraceQLLexer.MOD,
+    TraceQLLexer.POW
+  };
   private static final int MAX_LISTED = 6;
 
   private final String query;
@@ -78,6 +82,21 @@ final class SyntaxErrorListener extends BaseErrorListener {
         break;
     }
     String found = found(offending);
+    IntervalSet expectedHere = e == null ? parser.getExpectedTokens() : e.getExpectedTokens();
+    if (expectedHere != null && expectedHere.contains(TraceQLLexer.RATE)) {
+      switch (offending.getType()) {
+        case TraceQLLexer.COUNT, TraceQLLexer.AVG, TraceQLLexer.MIN, TraceQLLexer.MAX,
+            TraceQLLexer.SUM -> {
+          return "unexpected " + found + ": an aggregate in a pipeline must be compared with a"
+              + " value, e.g. count() > 2 (or use a metrics function such as rate())";
+        }
+        case TraceQLLexer.TOPK, TraceQLLexer.BOTTOMK -> {
+          return "unexpected " + found + ": topk() and bottomk() must follow a metrics function"
+              + " such as rate()";
+        }
+        default -> {}
+      }
+    }
     String after = after(parser.getInputStream(), offending);
     IntervalSet expected = null;
     if (e instanceof NoViableAltException nva) {
@@ -109,6 +128,14 @@ final class SyntaxErrorListener extends BaseErrorListener {
       parts.add("a pipeline stage or metrics function");
       clear(set, STAGE_TOKENS);
     }
+    if (set.get(TraceQLLexer.LBRACE) && set.get(TraceQLLexer.BY) && set.get(TraceQLLexer.COUNT)) {
+      parts.add("a query such as { ... }");
+      clear(set, STAGE_TOKENS);
+    }
+    if (set.get(TraceQLLexer.COUNT) && set.get(TraceQLLexer.INTEGER) && !set.get(TraceQLLexer.LBRACE)) {
+      parts.add("a number, duration or aggregate such as count()");
+      clear(set, STAGE_TOKENS);
+    }
     if (set.get(TraceQLLexer.ATTR_SCOPE) && set.get(TraceQLLexer.STRING)) {
       parts.add("a value");
       clear(set, VALUE_TOKENS);
@@ -125,6 +152,15 @@ final class SyntaxErrorListener extends BaseErrorListener {
     if (all(set, COMPARE_TOKENS)) {
       parts.add("a comparison operator");
       clear(set, COMPARE_TOKENS);
+    }
+    if (set.get(TraceQLLexer.ADD) && set.get(TraceQLLexer.MUL) && set.get(TraceQLLexer.DIV)) {
+      parts.add("an arithmetic operator");
+      clear(set, ARITH_TOKENS);
+    }
+    if (set.get(TraceQLLexer.AND) && set.get(TraceQLLexer.OR)) {
+      parts.add("'&&' or '||'");
+      set.clear(TraceQLLexer.AND);
+      set.clear(TraceQLLexer.OR);
     }
     for (int t = set.nextSetBit(0); t >= 0; t = set.nextSetBit(t + 1)) {
       parts.add(tokenName(t, parser));
