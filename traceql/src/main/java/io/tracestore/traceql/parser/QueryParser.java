@@ -5,12 +5,14 @@ import io.tracestore.traceql.TraceQLException.Kind;
 import io.tracestore.traceql.TraceQLOptions;
 import io.tracestore.traceql.ast.Query;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.antlr.v4.runtime.BailErrorStrategy;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
 import org.antlr.v4.runtime.DefaultErrorStrategy;
+import org.antlr.v4.runtime.ListTokenSource;
 import org.antlr.v4.runtime.Token;
 import org.antlr.v4.runtime.atn.PredictionMode;
 import org.antlr.v4.runtime.misc.ParseCancellationException;
@@ -41,9 +43,9 @@ public final class QueryParser {
     TraceQLLexer lexer = new TraceQLLexer(CharStreams.fromString(query));
     lexer.removeErrorListeners();
     lexer.addErrorListener(listener);
-    CommonTokenStream tokens = new CommonTokenStream(lexer);
-    tokens.fill();
-    checkNesting(tokens.getTokens(), options.maxNestingDepth(), query);
+    CommonTokenStream tokens =
+        new CommonTokenStream(
+            new ListTokenSource(lexChecked(lexer, options.maxNestingDepth(), query)));
 
     TraceQLParser parser = new TraceQLParser(tokens);
     parser.removeErrorListeners();
@@ -81,18 +83,25 @@ public final class QueryParser {
   }
 
   /**
-   * Estimates the parser's recursion depth from tokens: open brackets, plus unary operators and
+   * Lexes the whole query while estimating the parser's recursion depth from the tokens, and
+   * stops at the first token that exceeds the limit. The estimate counts open brackets, plus unary operators and
    * {@code ^} (right-associative) not yet closed by a looser binary operator at their bracket
-   * level. The estimate is an upper bound of the parser's nesting of recursive rule calls.
+   * level; it is an upper bound of the parser's nesting of recursive rule calls.
    */
-  private static void checkNesting(List<Token> tokens, int limit, String query) {
+  private static List<Token> lexChecked(TraceQLLexer lexer, int limit, String query) {
+    List<Token> tokens = new ArrayList<>();
     int[] stack = new int[Math.min(limit + 2, 1024)];
     int size = 0;
     int stackSum = 0;
     int pending = 0;
     int prevType = -1;
-    for (Token t : tokens) {
+    while (true) {
+      Token t = lexer.nextToken();
+      tokens.add(t);
       int type = t.getType();
+      if (type == Token.EOF) {
+        return tokens;
+      }
       switch (type) {
         case TraceQLLexer.LPAREN, TraceQLLexer.LBRACE -> {
           if (size == stack.length) {
