@@ -27,6 +27,17 @@ import org.antlr.v4.runtime.misc.ParseCancellationException;
  * thread-safe (ANTLR's shared DFA cache is thread-safe).
  */
 public final class QueryParser {
+  /**
+   * ANTLR caches prediction DFAs in static, shared tables that grow with every new input shape.
+   * Bound them: every {@value #DFA_CHECK_INTERVAL} parses, if the parser's DFAs hold more than
+   * {@value #MAX_DFA_STATES} states in total, they are cleared (and rebuilt on demand).
+   */
+  private static final int DFA_CHECK_INTERVAL = 4096;
+
+  private static final int MAX_DFA_STATES = 200_000;
+  private static final java.util.concurrent.atomic.AtomicLong PARSES =
+      new java.util.concurrent.atomic.AtomicLong();
+
   private QueryParser() {}
 
   /**
@@ -48,6 +59,9 @@ public final class QueryParser {
             new ListTokenSource(lexChecked(lexer, options.maxNestingDepth(), query)));
 
     TraceQLParser parser = new TraceQLParser(tokens);
+    if (PARSES.incrementAndGet() % DFA_CHECK_INTERVAL == 0) {
+      boundDfaCache(parser);
+    }
     parser.removeErrorListeners();
     parser.setErrorHandler(new BailErrorStrategy());
     parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
@@ -63,6 +77,16 @@ public final class QueryParser {
       tree = parser.query();
     }
     return new AstBuilder(query, options).build(tree);
+  }
+
+  private static void boundDfaCache(TraceQLParser parser) {
+    long states = 0;
+    for (org.antlr.v4.runtime.dfa.DFA dfa : parser.getInterpreter().decisionToDFA) {
+      states += dfa.states.size();
+    }
+    if (states > MAX_DFA_STATES) {
+      parser.getInterpreter().clearDFA();
+    }
   }
 
   private static void checkLength(String query, int maxBytes) {
