@@ -189,7 +189,7 @@ public final class BlockWriter {
     }
     resourceUses.forEach((r, n) -> count(r.attributes(), n[0], counts));
     if (resource) {
-      counts.remove(DedicatedColumn.string(Resource.SERVICE_NAME)); // has its own column
+      counts.keySet().removeIf(c -> c.key().equals(Resource.SERVICE_NAME)); // has its own column
     }
     long min = Math.max(1, (long) Math.ceil(rows.size() * options.minDedicatedFraction()));
     java.util.Set<String> taken = new java.util.HashSet<>();

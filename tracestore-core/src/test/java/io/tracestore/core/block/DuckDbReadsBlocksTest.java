@@ -60,8 +60,26 @@ class DuckDbReadsBlocksTest {
       meta = new BlockWriter(BlockWriter.Options.DEFAULT).write(store, "t", spans);
     }
     Path file = dir.resolve(BlockWriter.dataKey("t", meta.blockId()));
+    java.util.Set<String> longColumns = new java.util.HashSet<>();
+    for (DedicatedColumn c : meta.dedicatedSpanColumns()) {
+      if (c.type() == io.tracestore.api.AttributeValue.Type.LONG) {
+        longColumns.add(c.key());
+      }
+    }
+    assertThat(longColumns).as("the generator's frequent long attributes get typed columns").isNotEmpty();
+    // long values of keys without a LONG column stay in the generic list
     long longAttrs = spans.stream().mapToLong(s -> s.attributes().asList().stream()
-        .filter(a -> a.value() instanceof io.tracestore.api.AttributeValue.LongValue).count()).sum();
+        .filter(a -> a.value() instanceof io.tracestore.api.AttributeValue.LongValue && !longColumns.contains(a.key())).count()).sum();
+    String anyLong = longColumns.iterator().next();
+    long withAnyLong = spans.stream().filter(s -> s.attributes().get(anyLong)
+        .filter(v -> v instanceof io.tracestore.api.AttributeValue.LongValue).isPresent()).count();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(\"span." + anyLong + "\"), typeof(any_value(\"span." + anyLong + "\")) FROM read_parquet('" + file + "')")) {
+      rs.next();
+      assertThat(rs.getLong(1)).as("values in the typed column span.%s", anyLong).isEqualTo(withAnyLong);
+      assertThat(rs.getString(2)).isEqualTo("BIGINT");
+    }
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
         Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT count(*) FROM (SELECT unnest(span_attrs) AS a FROM read_parquet('" + file
