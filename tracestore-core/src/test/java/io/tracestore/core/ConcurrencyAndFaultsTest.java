@@ -1,0 +1,174 @@
+package io.tracestore.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tracestore.api.Span;
+import io.tracestore.api.StorageException;
+import io.tracestore.api.Trace;
+import io.tracestore.api.TraceId;
+import io.tracestore.api.TraceStore;
+import io.tracestore.spi.ObjectStore;
+import io.tracestore.storage.local.LocalObjectStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConcurrencyAndFaultsTest {
+  @TempDir Path dir;
+
+  private static Map<TraceId, List<Span>> byTrace(List<Span> spans) {
+    Map<TraceId, List<Span>> m = new LinkedHashMap<>();
+    for (Span s : spans) {
+      m.computeIfAbsent(s.traceId(), k -> new ArrayList<>()).add(s);
+    }
+    return m;
+  }
+
+  @Test
+  void concurrentAppendsReadsAndCutsLoseNothingAndNeverShowAPartialSpan() throws Exception {
+    int writers = 3;
+    List<List<Span>> perWriter = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      perWriter.add(new RandomSpans(1000 + w).traces(1_500, 12));
+    }
+    AtomicBoolean done = new AtomicBoolean();
+    AtomicInteger reads = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(writers + 2);
+    try (TraceStore store = TraceStores.builder().directory(dir.resolve("c")).fsyncPolicy(FsyncPolicy.NEVER).build()) {
+      List<Future<?>> futures = new ArrayList<>();
+      for (List<Span> spans : perWriter) {
+        futures.add(pool.submit(() -> {
+          for (int i = 0; i < spans.size(); i += 50) {
+            store.append(spans.subList(i, Math.min(spans.size(), i + 50)));
+          }
+          return null;
+        }));
+      }
+      Future<?> cutter = pool.submit(() -> {
+        while (!done.get()) {
+          store.flush();
+          Thread.sleep(5);
+        }
+        return null;
+      });
+      Future<?> reader = pool.submit(() -> {
+        List<Span> probe = perWriter.get(0);
+        while (!done.get()) {
+          Span s = probe.get(reads.getAndIncrement() * 37 % probe.size());
+          store.findTrace(s.traceId()).ifPresent(t -> {
+            Span back = t.span(s.spanId());
+            if (back != null && !back.equals(s)) {
+              throw new AssertionError("a span read back differs from the span written: " + s.spanId());
+            }
+          });
+        }
+        return null;
+      });
+      for (Future<?> f : futures) {
+        f.get(2, TimeUnit.MINUTES);
+      }
+      done.set(true);
+      cutter.get(1, TimeUnit.MINUTES);
+      reader.get(1, TimeUnit.MINUTES);
+      for (List<Span> spans : perWriter) {
+        for (Map.Entry<TraceId, List<Span>> e : byTrace(spans).entrySet()) {
+          assertThat(store.findTrace(e.getKey())).contains(new Trace(e.getKey(), e.getValue()));
+        }
+      }
+      assertThat(reads.get()).isPositive();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Fails every put of a data file while {@code failing} is set. */
+  private static final class FailingStore implements ObjectStore {
+    private final ObjectStore delegate;
+    volatile boolean failing;
+
+    FailingStore(ObjectStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void put(String key, byte[] data) throws IOException {
+      if (failing && key.endsWith("data.parquet")) {
+        throw new IOException("injected failure writing " + key);
+      }
+      delegate.put(key, data);
+    }
+
+    @Override
+    public boolean putIfAbsent(String key, byte[] data) throws IOException {
+      return delegate.putIfAbsent(key, data);
+    }
+
+    @Override
+    public byte[] get(String key) throws IOException {
+      return delegate.get(key);
+    }
+
+    @Override
+    public byte[] getRange(String key, long offset, int length) throws IOException {
+      return delegate.getRange(key, offset, length);
+    }
+
+    @Override
+    public long size(String key) throws IOException {
+      return delegate.size(key);
+    }
+
+    @Override
+    public boolean exists(String key) throws IOException {
+      return delegate.exists(key);
+    }
+
+    @Override
+    public List<String> list(String prefix) throws IOException {
+      return delegate.list(prefix);
+    }
+
+    @Override
+    public boolean delete(String key) throws IOException {
+      return delegate.delete(key);
+    }
+  }
+
+  @Test
+  void aFailedBlockUploadKeepsTheSpansReadableAndInTheWalUntilARetrySucceeds() throws Exception {
+    List<Span> spans = new RandomSpans(77).traces(600, 10);
+    Map<TraceId, List<Span>> expected = byTrace(spans);
+    Path wal = dir.resolve("wal");
+    try (LocalObjectStore local = new LocalObjectStore(dir.resolve("data"))) {
+      FailingStore store = new FailingStore(local);
+      TraceStore ts = TraceStores.builder().objectStore(store).walDirectory(wal).fsyncPolicy(FsyncPolicy.ALWAYS).build();
+      ts.append(spans.subList(0, 300));
+      store.failing = true;
+      assertThatThrownBy(ts::flush).isInstanceOf(StorageException.class).hasMessageContaining("injected failure");
+      ts.append(spans.subList(300, spans.size()));
+      for (Map.Entry<TraceId, List<Span>> e : expected.entrySet()) {
+        assertThat(ts.findTrace(e.getKey())).as("readable after the failed cut").contains(new Trace(e.getKey(), e.getValue()));
+      }
+      // the process dies here, with the upload still failing: the WAL must hold everything
+    }
+    try (LocalObjectStore local = new LocalObjectStore(dir.resolve("data"));
+        TraceStore reopened = TraceStores.builder().objectStore(local).walDirectory(wal).build()) {
+      for (Map.Entry<TraceId, List<Span>> e : expected.entrySet()) {
+        assertThat(reopened.findTrace(e.getKey())).as("recovered after the crash").contains(new Trace(e.getKey(), e.getValue()));
+      }
+      reopened.flush();
+    }
+  }
+}
