@@ -10,7 +10,7 @@ import java.util.Objects;
  * '}'"} followed by a caret snippet of the offending line. {@link #reason()} is the message
  * without position and snippet. Immutable and thread-safe.
  */
-public final class TraceQLException extends RuntimeException {
+public final class TraceQLException extends io.tracestore.api.TraceStoreException {
   private static final long serialVersionUID = 1L;
 
   /** Why a query was rejected; mirrors the categories of Tempo's conformance examples. */

@@ -39,6 +39,26 @@ public interface TraceStore extends AutoCloseable {
   Optional<Trace> findTrace(TraceId traceId);
 
   /**
+   * Runs a TraceQL search over every stored span (in memory and in blocks) with the default
+   * limits: the 20 newest matching traces, 3 spans listed per span set.
+   *
+   * @throws TraceStoreException an {@code io.tracestore.traceql.TraceQLException} (with line and
+   *     column) if the query is invalid or not a search query
+   */
+  default SearchResult search(String traceql) {
+    return search(SearchRequest.of(traceql));
+  }
+
+  /**
+   * Runs a TraceQL search. Results are the newest matching traces by start time, deterministic
+   * for the same stored spans.
+   *
+   * @throws TraceStoreException an {@code io.tracestore.traceql.TraceQLException} if the query is
+   *     invalid, a {@link SearchTimeoutException} past the request's timeout
+   */
+  SearchResult search(SearchRequest request);
+
+  /**
    * Writes every span held in memory into a new block now, whatever the cut policy says. Returns
    * when the block is committed. Does nothing if the head is empty.
    */

@@ -1,5 +1,9 @@
 package io.tracestore.core;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.tracestore.api.SearchRequest;
+import io.tracestore.api.SearchResult;
 import io.tracestore.api.Span;
 import io.tracestore.api.SpanId;
 import io.tracestore.api.StorageException;
@@ -13,6 +17,8 @@ import io.tracestore.core.block.BlockWriter;
 import io.tracestore.core.codec.ByteSink;
 import io.tracestore.core.codec.SpanCodec;
 import io.tracestore.core.head.HeadBlock;
+import io.tracestore.core.search.SearchEngine;
+import io.tracestore.core.search.TraceSource;
 import io.tracestore.core.wal.WriteAheadLog;
 import io.tracestore.spi.ObjectStore;
 import java.io.IOException;
@@ -57,6 +63,12 @@ final class DefaultTraceStore implements TraceStore {
   private final ScheduledExecutorService maintenance;
   private final ThreadLocal<ByteSink> sinks = ThreadLocal.withInitial(() -> new ByteSink(64 * 1024));
   private volatile boolean closed;
+  private final SearchEngine searchEngine = new SearchEngine();
+  /** Decoded spans of recently searched blocks, bounded by span count. */
+  private final Cache<String, List<Span>> decodedBlocks = Caffeine.newBuilder()
+      .maximumWeight(2_000_000)
+      .<String, List<Span>>weigher((k, v) -> v.size())
+      .build();
 
   /** Spans taken from the head and being written as a block, grouped by trace. */
   private record Flushing(Map<TraceId, List<Span>> byTrace) {}
@@ -171,6 +183,51 @@ final class DefaultTraceStore implements TraceStore {
       }
     }
     return spans.isEmpty() ? Optional.empty() : Optional.of(new Trace(traceId, new ArrayList<>(spans.values())));
+  }
+
+  @Override
+  public SearchResult search(SearchRequest request) {
+    ensureOpen();
+    return searchEngine.search(request, traceSource);
+  }
+
+  /**
+   * Every stored trace, merged across the head, blocks being cut and committed blocks. Blocks are
+   * decoded whole and kept in {@link #decodedBlocks}; the search issue replaces this with column
+   * reads.
+   */
+  private final TraceSource traceSource = (start, end, visitor) -> {
+    Map<TraceId, Map<SpanId, Span>> traces = new HashMap<>();
+    head.forEachTrace((id, spans) -> addAll(traces, id, spans));
+    for (Flushing f : flushing) {
+      f.byTrace().forEach((id, spans) -> addAll(traces, id, spans));
+    }
+    long inspected = 0;
+    long pruned = 0;
+    for (BlockReader b : blocks) {
+      if (!b.meta().overlaps(start, end)) {
+        pruned++;
+        continue;
+      }
+      inspected++;
+      for (Span s : decodedBlocks.get(b.meta().blockId(), k -> b.readAll())) {
+        traces.computeIfAbsent(s.traceId(), k -> new HashMap<>()).putIfAbsent(s.spanId(), s);
+      }
+    }
+    for (Map.Entry<TraceId, Map<SpanId, Span>> e : traces.entrySet()) {
+      Trace t = new Trace(e.getKey(), new ArrayList<>(e.getValue().values()));
+      if (t.startUnixNano() <= end && t.endUnixNano() >= start && !visitor.test(t)) {
+        break;
+      }
+    }
+    return new TraceSource.Stats(inspected, pruned);
+  };
+
+  private static void addAll(Map<TraceId, Map<SpanId, Span>> traces, TraceId id, List<Span> spans) {
+    Map<SpanId, Span> m = traces.computeIfAbsent(id, k -> new HashMap<>());
+    for (Span s : spans) {
+      m.putIfAbsent(s.spanId(), s);
+    }
   }
 
   @Override

@@ -66,6 +66,13 @@ public final class HeadBlock {
     return t == null ? List.of() : t.snapshot();
   }
 
+  /** Calls {@code visitor} with a copy of each trace's spans. */
+  public void forEachTrace(java.util.function.BiConsumer<TraceId, List<Span>> visitor) {
+    for (Map.Entry<TraceId, TraceBuffer> e : traces.entrySet()) {
+      visitor.accept(e.getKey(), e.getValue().snapshot());
+    }
+  }
+
   /** Estimated encoded bytes held. */
   public long bytes() {
     return bytes.get();
