@@ -36,6 +36,7 @@ public final class BlockReader {
   private final BlockMeta meta;
   private final String dataKey;
   private volatile Loaded loaded;
+  private volatile TraceDirectory directory;
 
   /** Footer and per-row-group bloom filters (null where a row group has none). */
   private record Loaded(ParquetMetadata footer, BloomFilter[] blooms) {}
@@ -99,100 +100,69 @@ public final class BlockReader {
     try {
       Loaded l = load();
       Binary key = Binary.fromConstantByteArray(traceId.toBytes());
-      List<Integer> candidates = new ArrayList<>();
-      for (int i = 0; i < meta.rowGroups().size(); i++) {
-        if (meta.rowGroups().get(i).mayContain(traceId) && (l.blooms[i] == null || l.blooms[i].findHash(l.blooms[i].hash(key)))) {
-          candidates.add(i);
-        }
+      boolean maybe = false;
+      for (int i = 0; i < meta.rowGroups().size() && !maybe; i++) {
+        maybe = meta.rowGroups().get(i).mayContain(traceId) && (l.blooms[i] == null || l.blooms[i].findHash(l.blooms[i].hash(key)));
       }
-      if (candidates.isEmpty()) {
+      if (!maybe) {
         return List.of();
       }
-      return readTrace(l.footer, key, candidates);
+      long[] run = directory(l).rows(traceId);
+      return run == null ? List.of() : readRows(l.footer, traceId, run[0], run[1]);
     } catch (IOException e) {
       throw new StorageException("could not read block " + meta.blockId() + ": " + e.getMessage(), e);
     }
   }
 
+  private TraceDirectory directory(Loaded l) throws IOException {
+    TraceDirectory d = directory;
+    if (d == null) {
+      synchronized (this) {
+        if (directory == null) {
+          InputFile file = inputFile();
+          try (ParquetFileReader reader = new ParquetFileReader(file, l.footer, TraceStoreReadOptions.create(null, CodecFactory.INSTANCE), file.newStream())) {
+            directory = TraceDirectory.build(reader, l.footer.getFileMetaData().getSchema(), (int) Math.min(Integer.MAX_VALUE, meta.traceCount()));
+          }
+        }
+        d = directory;
+      }
+    }
+    return d;
+  }
+
   /**
-   * Two passes per candidate row group: the {@code trace_id} column alone, over the pages the page
-   * index allows, finds the trace's contiguous run of rows; then whole records are assembled for
-   * exactly that run (the page store skips every other row).
+   * Whole records of block rows {@code [first, last]} (which may straddle row groups): the page
+   * index limits reading to the pages holding them, and the page store skips every other row.
    */
-  private List<Span> readTrace(ParquetMetadata footer, Binary key, List<Integer> rowGroups) throws IOException {
-    FilterCompat.Filter filter = FilterCompat.get(FilterApi.eq(FilterApi.binaryColumn(BlockSchema.TRACE_ID), key));
-    ParquetReadOptions options = TraceStoreReadOptions.create(filter, CodecFactory.INSTANCE);
+  private List<Span> readRows(ParquetMetadata footer, TraceId wanted, long first, long last) throws IOException {
     InputFile file = inputFile();
     List<Span> out = new ArrayList<>();
     MessageType schema = footer.getFileMetaData().getSchema();
-    MessageType idOnly = new MessageType(schema.getName(), schema.getType(BlockSchema.TRACE_ID));
-    TraceId wanted = TraceId.fromBytes(key.getBytes());
-    for (int rg : rowGroups) {
-      long first = Long.MAX_VALUE;
-      long last = -1;
-      // pass 1: which rows hold the trace (a reader caches column indexes for its requested columns,
-      // so each pass has its own)
-      try (ParquetFileReader reader = new ParquetFileReader(file, footer, options, file.newStream())) {
-        int index = reader.getRowGroups().indexOf(footer.getBlocks().get(rg));
-        if (index < 0) {
-          continue; // statistics rule the row group out
-        }
-        reader.setRequestedSchema(idOnly);
-        try (PageReadStore pages = reader.readFilteredRowGroup(index)) {
-          if (pages == null) {
-            continue;
-          }
-          RecordReader<Object> ids = new ColumnIOFactory().getColumnIO(idOnly).getRecordReader(pages, new MatchMaterializer(), filter);
-          java.util.PrimitiveIterator.OfLong rowIndexes = pages.getRowIndexes().orElse(null);
-          long n = pages.getRowCount();
-          for (long r = 0; r < n; r++) {
-            Object match = ids.read();
-            long row = rowIndexes != null ? rowIndexes.nextLong() : r;
-            if (match != null && !ids.shouldSkipCurrentRecord()) {
-              first = Math.min(first, row);
-              last = Math.max(last, row);
+    ParquetReadOptions plain = TraceStoreReadOptions.create(null, CodecFactory.INSTANCE);
+    try (ParquetFileReader reader = new ParquetFileReader(file, footer, plain, file.newStream())) {
+      long groupStart = 0;
+      List<BlockMetaData> groups = footer.getBlocks();
+      for (int rg = 0; rg < groups.size() && groupStart <= last; rg++) {
+        long rows = groups.get(rg).getRowCount();
+        long from = Math.max(first, groupStart);
+        long to = Math.min(last, groupStart + rows - 1);
+        if (from <= to) {
+          org.apache.parquet.filter2.columnindex.RowRanges run =
+              org.apache.parquet.filter2.columnindex.RowRanges.builder().addSelectedRange(from - groupStart, to - groupStart).build();
+          try (PageReadStore pages = reader.readFilteredRowGroup(rg, run)) {
+            RecordReader<Span> records = new ColumnIOFactory().getColumnIO(schema).getRecordReader(pages, new SpanMaterializer(schema));
+            for (long r = 0, n = pages.getRowCount(); r < n; r++) {
+              Span s = records.read();
+              if (s != null && s.traceId().equals(wanted)) {
+                out.add(s);
+              }
             }
           }
         }
-      }
-      if (last < 0) {
-        continue;
-      }
-      // pass 2: whole records of that run only
-      ParquetReadOptions plain = TraceStoreReadOptions.create(null, CodecFactory.INSTANCE);
-      try (ParquetFileReader reader = new ParquetFileReader(file, footer, plain, file.newStream())) {
-        org.apache.parquet.filter2.columnindex.RowRanges run =
-            org.apache.parquet.filter2.columnindex.RowRanges.builder().addSelectedRange(first, last).build();
-        try (PageReadStore pages = reader.readFilteredRowGroup(rg, run)) {
-          RecordReader<Span> records = new ColumnIOFactory().getColumnIO(schema).getRecordReader(pages, new SpanMaterializer(schema));
-          long n = pages.getRowCount();
-          for (long r = 0; r < n; r++) {
-            Span s = records.read();
-            if (s != null && s.traceId().equals(wanted)) {
-              out.add(s);
-            }
-          }
-        }
+        groupStart += rows;
       }
     }
     return out;
-  }
-
-  /** Materializes nothing: a non-null record means the filter kept the row. */
-  private static final class MatchMaterializer extends org.apache.parquet.io.api.RecordMaterializer<Object> {
-    private static final Object MATCH = new Object();
-    private final org.apache.parquet.io.api.GroupConverter root = Converters.struct(
-        new org.apache.parquet.io.api.Converter[] {Converters.IGNORE}, () -> {}, () -> {});
-
-    @Override
-    public Object getCurrentRecord() {
-      return MATCH;
-    }
-
-    @Override
-    public org.apache.parquet.io.api.GroupConverter getRootConverter() {
-      return root;
-    }
   }
 
   /** Every span in the block, in block order. */
