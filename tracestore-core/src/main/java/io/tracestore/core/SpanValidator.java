@@ -60,16 +60,16 @@ final class SpanValidator {
     size += attributes(s, index, "attributes", s.attributes());
     for (int e = 0; e < s.events().size(); e++) {
       SpanEvent ev = s.events().get(e);
-      size += 16 + text(s, index, "events[" + e + "].name", ev.name());
-      size += attributes(s, index, "events[" + e + "].attributes", ev.attributes());
+      size += 16 + text(s, index, "events.name", ev.name());
+      size += attributes(s, index, "events.attributes", ev.attributes());
     }
     for (int l = 0; l < s.links().size(); l++) {
       SpanLink link = s.links().get(l);
       if (!link.traceId().isValid() || !link.spanId().isValid()) {
         throw bad(s, index, "links[" + l + "]", "a link has an all-zero trace or span id");
       }
-      size += 32 + text(s, index, "links[" + l + "].traceState", link.traceState());
-      size += attributes(s, index, "links[" + l + "].attributes", link.attributes());
+      size += 32 + text(s, index, "links.traceState", link.traceState());
+      size += attributes(s, index, "links.attributes", link.attributes());
     }
     // resource and scope are shared between spans: checked, not counted
     attributes(s, index, "resource.attributes", s.resource().attributes());
@@ -90,40 +90,84 @@ final class SpanValidator {
       if (key.isEmpty()) {
         throw bad(s, index, field, "an attribute key is empty");
       }
-      size += 4 + text(s, index, field + "[" + key + "]", key);
-      size += value(s, index, field + "[" + key + "]", attrs.value(i), 0);
+      int badKey = unpairedSurrogate(key);
+      if (badKey >= 0) {
+        throw bad(s, index, field + "[" + key + "]", surrogateMessage(badKey));
+      }
+      long n = value(attrs.value(i), 0);
+      if (n < 0) {
+        // names are built only for the error message, never on the hot path
+        throw bad(s, index, field + "[" + key + "]", n == TOO_DEEP
+            ? "the value nests arrays or kvlists deeper than " + SpanCodec.MAX_VALUE_DEPTH
+            : "the text has an unpaired surrogate (not valid Unicode)");
+      }
+      size += 4 + key.length() + n;
     }
     return size;
   }
 
-  private static long value(Span s, int index, String field, AttributeValue v, int depth) {
+  private static final long TOO_DEEP = -1;
+  private static final long BAD_TEXT = -2;
+
+  /** The value's estimated size, or {@link #TOO_DEEP} / {@link #BAD_TEXT}. */
+  private static long value(AttributeValue v, int depth) {
     if (depth > SpanCodec.MAX_VALUE_DEPTH) {
-      throw bad(s, index, field, "the value nests arrays or kvlists deeper than " + SpanCodec.MAX_VALUE_DEPTH);
+      return TOO_DEEP;
     }
-    return switch (v.type()) {
-      case STRING -> text(s, index, field, ((AttributeValue.StringValue) v).value());
-      case LONG, DOUBLE -> 8;
-      case BOOLEAN -> 1;
-      case BYTES -> ((AttributeValue.BytesValue) v).length();
+    switch (v.type()) {
+      case STRING -> {
+        String t = ((AttributeValue.StringValue) v).value();
+        return unpairedSurrogate(t) >= 0 ? BAD_TEXT : t.length();
+      }
+      case LONG, DOUBLE -> {
+        return 8;
+      }
+      case BOOLEAN -> {
+        return 1;
+      }
+      case BYTES -> {
+        return ((AttributeValue.BytesValue) v).length();
+      }
       case ARRAY -> {
         long n = 2;
         for (AttributeValue e : ((AttributeValue.ArrayValue) v).values()) {
-          n += value(s, index, field, e, depth + 1);
+          long m = value(e, depth + 1);
+          if (m < 0) {
+            return m;
+          }
+          n += m;
         }
-        yield n;
+        return n;
       }
-      case KVLIST -> {
+      default -> {
         long n = 2;
         for (Attribute e : ((AttributeValue.KeyValueListValue) v).values()) {
-          n += text(s, index, field, e.key()) + value(s, index, field + "." + e.key(), e.value(), depth + 1);
+          long m = value(e.value(), depth + 1);
+          if (m < 0 || unpairedSurrogate(e.key()) >= 0) {
+            return m < 0 ? m : BAD_TEXT;
+          }
+          n += e.key().length() + m;
         }
-        yield n;
+        return n;
       }
-    };
+    }
   }
 
   /** Length of a string, checking it is well-formed UTF-16 (so it encodes to UTF-8 losslessly). */
   private static long text(Span s, int index, String field, String text) {
+    int bad = unpairedSurrogate(text);
+    if (bad >= 0) {
+      throw bad(s, index, field, surrogateMessage(bad));
+    }
+    return text.length();
+  }
+
+  private static String surrogateMessage(int at) {
+    return "the text has an unpaired surrogate at index " + at + " (not valid Unicode)";
+  }
+
+  /** Index of the first unpaired surrogate, or -1. */
+  private static int unpairedSurrogate(String text) {
     int n = text.length();
     for (int i = 0; i < n; i++) {
       char c = text.charAt(i);
@@ -131,11 +175,11 @@ final class SpanValidator {
         if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
           i++;
         } else {
-          throw bad(s, index, field, "the text has an unpaired surrogate at index " + i + " (not valid Unicode)");
+          return i;
         }
       }
     }
-    return n;
+    return -1;
   }
 
   private static InvalidSpanException bad(Span s, int index, String field, String why) {

@@ -138,6 +138,17 @@ class TraceStoreRoundTripTest {
   }
 
   @Test
+  void reopeningAStoreWithoutAppendsDoesNotPileUpWalSegments() throws Exception {
+    Path storeDir = dir.resolve("reopen");
+    for (int i = 0; i < 5; i++) {
+      TraceStores.open(storeDir).close();
+    }
+    try (var files = java.nio.file.Files.list(storeDir.resolve("wal").resolve(TraceStoreConfig.DEFAULT_TENANT))) {
+      assertThat(files.count()).isLessThanOrEqualTo(1);
+    }
+  }
+
+  @Test
   void closeLeavesEverySpanInAParquetBlockAndTheWalEmpty() throws Exception {
     List<Span> spans = new RandomSpans(8).traces(500, 10);
     Path storeDir = dir.resolve("clean");

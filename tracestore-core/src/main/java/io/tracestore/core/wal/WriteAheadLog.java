@@ -65,6 +65,14 @@ public final class WriteAheadLog implements AutoCloseable {
     }
     long next = segments.isEmpty() ? 1 : segments.get(segments.size() - 1) + 1;
     wal.startSegment(next);
+    // segments holding no record (a store opened and closed without appends) are dropped, so
+    // repeated opens do not pile up files
+    for (long n : segments) {
+      Path p = wal.segmentPath(n);
+      if (Files.size(p) <= MAGIC.length) {
+        Files.delete(p);
+      }
+    }
     return wal;
   }
 

@@ -111,6 +111,27 @@ class BlockRoundTripTest {
   }
 
   @Test
+  void everyRowGroupHasATraceIdBloomFilterAndNoIdDictionary() throws Exception {
+    BlockMeta meta = new BlockWriter(new BlockWriter.Options(500, 100, 10, 0.05, 3)).write(store, "t", new RandomSpans(4).traces(2_000, 10));
+    ObjectStoreInputFile file = new ObjectStoreInputFile(store, BlockWriter.dataKey("t", meta.blockId()), meta.dataSize());
+    try (org.apache.parquet.hadoop.ParquetFileReader reader =
+        new org.apache.parquet.hadoop.ParquetFileReader(file, TraceStoreReadOptions.create(null, CodecFactory.INSTANCE))) {
+      assertThat(reader.getRowGroups()).hasSizeGreaterThan(1);
+      for (org.apache.parquet.hadoop.metadata.BlockMetaData rg : reader.getRowGroups()) {
+        for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData c : rg.getColumns()) {
+          String col = c.getPath().toDotString();
+          if (col.equals(BlockSchema.TRACE_ID)) {
+            assertThat(c.getBloomFilterOffset()).as("bloom filter offset").isGreaterThan(0);
+          }
+          if (col.equals(BlockSchema.TRACE_ID) || col.equals(BlockSchema.SPAN_ID)) {
+            assertThat(c.hasDictionaryPage()).as("%s has no dictionary", col).isFalse();
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void hadoopIsNotOnTheRuntimeClasspath() {
     assertThatThrownBy(() -> Class.forName("org.apache.hadoop.conf.Configuration")).isInstanceOf(ClassNotFoundException.class);
   }
