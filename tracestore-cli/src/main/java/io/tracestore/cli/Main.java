@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "tracestore 0.1.0-SNAPSHOT",
     description = "An embeddable trace store: OpenTelemetry spans in Parquet blocks.",
-    subcommands = {DemoCommand.class, TraceCommand.class, BlocksCommand.class, VerifyCommand.class})
+    subcommands = {DemoCommand.class, QueryCommand.class, TraceCommand.class, BlocksCommand.class, VerifyCommand.class})
 public final class Main implements Runnable {
   /** Exit code for a user error. */
   static final int USER_ERROR = 1;
@@ -34,7 +34,7 @@ public final class Main implements Runnable {
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();
       if (e instanceof UserException || e instanceof IllegalArgumentException || e instanceof TraceStoreException) {
-        err.println("tracestore: " + e.getMessage());
+        err.println("tracestore: " + firstLine(e.getMessage()));
         return USER_ERROR;
       }
       err.println("tracestore: internal error: " + e);
@@ -46,6 +46,15 @@ public final class Main implements Runnable {
       return USER_ERROR;
     });
     return cl;
+  }
+
+  /** User errors are one line; a TraceQL error's caret snippet follows its first line. */
+  static String firstLine(String message) {
+    if (message == null) {
+      return "error";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
   }
 
   public static void main(String[] args) {

@@ -82,4 +82,29 @@ class CommandLineTest {
     assertThat(notFound.exit()).isEqualTo(1);
     assertThat(notFound.err()).contains("not found");
   }
+
+  @Test
+  void anInvalidQueryIsAOneLineErrorWithItsPosition() {
+    Path store = dir.resolve("q");
+    assertThat(run("demo", "--spans", "500", "--store", store.toString()).exit()).isZero();
+    Run bad = run("query", "--store", store.toString(), "{ .a = }");
+    assertThat(bad.exit()).isEqualTo(1);
+    assertThat(bad.err().strip()).contains("line 1, col 8").doesNotContain("\n");
+    Run neither = run("query", "--store", store.toString());
+    assertThat(neither.exit()).isEqualTo(1);
+    assertThat(neither.err()).contains("QUERY or -f FILE");
+  }
+
+  @Test
+  void timesAreReadAsRfc3339UnixSecondsOrRelative() {
+    java.time.Instant now = java.time.Instant.parse("2026-11-22T12:00:00Z");
+    long nowNanos = now.getEpochSecond() * 1_000_000_000L;
+    assertThat(TimeArgument.parse("now", now)).isEqualTo(nowNanos);
+    assertThat(TimeArgument.parse("-1h", now)).isEqualTo(nowNanos - 3_600_000_000_000L);
+    assertThat(TimeArgument.parse("1795000000.5", now)).isEqualTo(1_795_000_000_500_000_000L);
+    assertThat(TimeArgument.parse("2026-11-22T11:00:00Z", now)).isEqualTo(nowNanos - 3_600_000_000_000L);
+    assertThat(TimeArgument.parse("2026-11-22T13:00:00+01:00", now)).isEqualTo(nowNanos);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TimeArgument.parse("yesterday", now))
+        .hasMessageContaining("RFC 3339");
+  }
 }
