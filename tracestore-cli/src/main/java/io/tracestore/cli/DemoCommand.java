@@ -1,10 +1,13 @@
 package io.tracestore.cli;
 
+import io.tracestore.api.SearchRequest;
+import io.tracestore.api.SearchResult;
 import io.tracestore.api.Span;
 import io.tracestore.api.StatusCode;
 import io.tracestore.api.Trace;
 import io.tracestore.api.TraceId;
 import io.tracestore.api.TraceStore;
+import io.tracestore.api.TraceStoreException;
 import io.tracestore.core.FsyncPolicy;
 import io.tracestore.core.TraceStores;
 import io.tracestore.core.block.BlockCatalog;
@@ -40,6 +43,15 @@ final class DemoCommand implements Callable<Integer> {
   long seed;
 
   @Spec CommandSpec spec;
+
+  /** Queries that show the language on the generated workload. */
+  static final List<String> QUERIES = List.of(
+      "{ resource.service.name = \"checkout\" && duration > 2s && status = error }",
+      "{ resource.service.name = \"frontend\" } >> { resource.service.name = \"checkout\" && status = error }",
+      "{ span.http.status_code >= 500 } | count() > 1",
+      "{ span.http.route =~ \"/cart.*\" && kind = server }",
+      "{ kind = server && duration > 1s } | avg(duration) > 1500ms",
+      "{ status = error } | by(resource.service.name)");
 
   @Override
   public Integer call() throws IOException {
@@ -130,7 +142,25 @@ final class DemoCommand implements Callable<Integer> {
         TraceTree.print(s.findTrace(errorTrace.get(0).traceId()).orElseThrow(), out);
         out.println();
       }
-      out.println("TraceQL search comes with the search engine; meanwhile try:");
+      out.println("TraceQL searches (the 5 newest matching traces of each):");
+      for (String q : QUERIES) {
+        out.println();
+        out.println("> " + q);
+        try {
+          s.search(SearchRequest.of(q).withLimit(5)); // first run: decodes the blocks into the cache
+          long q0 = System.nanoTime();
+          SearchResult result = s.search(SearchRequest.of(q).withLimit(5));
+          long q1 = System.nanoTime();
+          ResultTable.print(result, out);
+          out.printf("%d trace(s) shown, %,d spans inspected, %.1f ms%n", result.traces().size(),
+              result.metrics().spansInspected(), (q1 - q0) / 1e6);
+        } catch (TraceStoreException e) {
+          out.println("not available: " + Main.firstLine(e.getMessage()));
+        }
+      }
+      out.println();
+      out.println("try next:");
+      out.printf("  ./tracestore query --store %s '{ status = error } | by(resource.service.name)'%n", dir);
       out.printf("  ./tracestore blocks --store %s%n", dir);
       out.printf("  ./tracestore trace --store %s %s%n", dir, errorTrace != null ? errorTrace.get(0).traceId() : lookups.get(0));
       out.printf("  ./tracestore verify --store %s%n", dir);
