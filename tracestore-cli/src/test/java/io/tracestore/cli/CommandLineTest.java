@@ -107,4 +107,11 @@ class CommandLineTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> TimeArgument.parse("yesterday", now))
         .hasMessageContaining("RFC 3339");
   }
+
+  @Test
+  void everyDemoQueryIsValidTraceQL() {
+    for (String q : DemoCommand.QUERIES) {
+      io.tracestore.traceql.TraceQL.parse(q);
+    }
+  }
 }
