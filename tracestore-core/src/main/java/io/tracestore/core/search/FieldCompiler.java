@@ -42,16 +42,83 @@ final class FieldCompiler {
   private FieldCompiler() {}
 
   /**
+   * What a compiled expression's value depends on. A value that depends only on the span's
+   * resource (its instrumentation scope, its trace) is computed once per resource (scope, trace)
+   * instance and reused for the following spans sharing it: spans of one batch share one resource.
+   */
+  enum Level {
+    /** Nothing: a constant. */
+    CONSTANT,
+    /** Only the span's resource. */
+    RESOURCE,
+    /** Only the span's instrumentation scope. */
+    SCOPE,
+    /** Only the trace. */
+    TRACE,
+    /** The span itself. */
+    SPAN;
+
+    /** The level of an expression combining values of levels {@code this} and {@code o}. */
+    Level and(Level o) {
+      if (this == CONSTANT || this == o) {
+        return o;
+      }
+      return o == CONSTANT ? this : SPAN;
+    }
+  }
+
+  /**
    * A compiled expression and what it needs bound.
    *
    * @param eval the closure
-   * @param constant true if it does not depend on the span (then {@code eval} ignores its context)
+   * @param level what its value depends on ({@link Level#CONSTANT}: {@code eval} ignores its context)
    * @param events true if it reads event fields ({@code event.x}, {@code event:name}, ...)
    * @param links true if it reads link fields
    */
-  record Compiled(Eval eval, boolean constant, boolean events, boolean links) {
+  record Compiled(Eval eval, Level level, boolean events, boolean links) {
     static Compiled constant(Object value) {
-      return new Compiled(c -> value, true, false, false);
+      return new Compiled(c -> value, Level.CONSTANT, false, false);
+    }
+
+    boolean constant() {
+      return level == Level.CONSTANT;
+    }
+
+    /** The closure, caching its value per resource, scope or trace instance when it depends on no more. */
+    Eval cached() {
+      return switch (level) {
+        case CONSTANT, SPAN -> eval;
+        case RESOURCE -> new Eval() {
+          private final IdentityCache cache = new IdentityCache();
+
+          @Override
+          public Object eval(EvalContext c) {
+            return cache.get(c.span.resource(), eval, c);
+          }
+        };
+        case SCOPE -> new Eval() {
+          private final IdentityCache cache = new IdentityCache();
+
+          @Override
+          public Object eval(EvalContext c) {
+            return cache.get(c.span.scope(), eval, c);
+          }
+        };
+        case TRACE -> new Eval() {
+          private Object key;
+          private Object value;
+
+          @Override
+          public Object eval(EvalContext c) {
+            Object k = c.trace;
+            if (k != key) {
+              value = eval.eval(c);
+              key = k;
+            }
+            return value;
+          }
+        };
+      };
     }
   }
 
@@ -71,7 +138,7 @@ final class FieldCompiler {
 
   /** {@link #predicate(FieldExpr)} of an already compiled expression. */
   static SpanPredicate predicate(Compiled compiled) {
-    Eval e = compiled.eval();
+    Eval e = compiled.cached();
     if (compiled.constant()) {
       boolean v = e.eval(null) == Boolean.TRUE;
       return c -> v;
@@ -110,7 +177,7 @@ final class FieldCompiler {
    */
   static Eval value(FieldExpr expr) {
     Compiled compiled = compile(expr);
-    Eval e = compiled.eval();
+    Eval e = compiled.cached();
     if (!compiled.events() && !compiled.links()) {
       return e;
     }
@@ -266,7 +333,12 @@ final class FieldCompiler {
   private static Compiled attribute(Attribute a) {
     AttributeLookup lookup = lookup(a);
     Eval e = c -> Values.of(lookup.get(c));
-    return new Compiled(e, false, a.scope() == AttributeScope.EVENT, a.scope() == AttributeScope.LINK);
+    Level level = switch (a.scope()) {
+      case RESOURCE -> Level.RESOURCE;
+      case INSTRUMENTATION -> Level.SCOPE;
+      default -> Level.SPAN;
+    };
+    return new Compiled(e, level, a.scope() == AttributeScope.EVENT, a.scope() == AttributeScope.LINK);
   }
 
   // ------------------------------------------------------------------ intrinsics
@@ -309,7 +381,12 @@ final class FieldCompiler {
     };
     boolean events = i == Intrinsic.EVENT_NAME || i == Intrinsic.EVENT_TIME_SINCE_START;
     boolean links = i == Intrinsic.LINK_TRACE_ID || i == Intrinsic.LINK_SPAN_ID;
-    return new Compiled(e, false, events, links);
+    Level level = switch (i) {
+      case TRACE_ROOT_NAME, TRACE_ROOT_SERVICE, TRACE_DURATION, TRACE_ID -> Level.TRACE;
+      case INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION -> Level.SCOPE;
+      default -> Level.SPAN;
+    };
+    return new Compiled(e, level, events, links);
   }
 
   // ------------------------------------------------------------------ operators
@@ -331,8 +408,9 @@ final class FieldCompiler {
     }
     Compiled lc = compile(b.lhs());
     Compiled rc = compile(b.rhs());
-    Eval l = lc.eval();
-    Eval r = rc.eval();
+    Level level = lc.level().and(rc.level());
+    Eval l = child(lc, level);
+    Eval r = child(rc, level);
     Eval e;
     if (op.isLogical()) {
       e = op == BinaryOp.AND
@@ -351,11 +429,16 @@ final class FieldCompiler {
     return fold(e, lc, rc);
   }
 
+  /** A sub-expression's closure: cached when it depends on less than its parent. */
+  private static Eval child(Compiled child, Level parent) {
+    return child.level() == parent ? child.eval() : child.cached();
+  }
+
   private static Compiled fold(Eval e, Compiled a, Compiled b) {
     if (a.constant() && b.constant()) {
       return Compiled.constant(e.eval(null));
     }
-    return new Compiled(e, false, a.events() || b.events(), a.links() || b.links());
+    return new Compiled(e, a.level().and(b.level()), a.events() || b.events(), a.links() || b.links());
   }
 
   /** {@code x = nil} is true when x is nil, {@code x != nil} when it is not. */
@@ -436,7 +519,7 @@ final class FieldCompiler {
       Pattern pattern = TraceQL.regex(s);
       return c -> regexMatch(negate, l.eval(c), pattern) ? Boolean.TRUE : Boolean.FALSE;
     }
-    Eval r = rc.eval();
+    Eval r = rc.cached();
     return new Eval() {
       private String lastText;
       private Pattern lastPattern;
