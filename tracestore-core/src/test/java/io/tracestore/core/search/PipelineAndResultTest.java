@@ -273,6 +273,57 @@ class PipelineAndResultTest {
     assertThatThrownBy(() -> run("{ name > 3 }")).isInstanceOf(TraceQLException.class);
   }
 
+  @Test
+  @DisplayName("values depending only on the resource or scope stay right when many shared instances interleave")
+  void sharedResourcesAndScopes() {
+    int resources = 300; // more than the cache's slots, so slots are reused
+    List<io.tracestore.api.Resource> shared = new ArrayList<>();
+    List<io.tracestore.api.InstrumentationScope> scopes = new ArrayList<>();
+    for (int i = 0; i < resources; i++) {
+      shared.add(io.tracestore.api.Resource.of(io.tracestore.api.Attributes.builder()
+          .put("service.name", "svc" + i).put("mod", (long) (i % 7)).build()));
+      scopes.add(io.tracestore.api.InstrumentationScope.of("lib" + (i % 5), "1." + (i % 3)));
+    }
+    java.util.Random rnd = new java.util.Random(5);
+    List<Span> spans = new ArrayList<>();
+    List<Long> expectedMod = new ArrayList<>();
+    List<Long> expectedScope = new ArrayList<>();
+    for (int i = 1; i <= 3000; i++) {
+      int r = rnd.nextInt(resources);
+      Span s = Fixtures.span(TraceId.of(9, 1 + i / 10), i, 0, "s", "x", i, i + 1)
+          .resource(shared.get(r)).scope(scopes.get(r)).build();
+      spans.add(s);
+      if (r % 7 == 3) {
+        expectedMod.add((long) i);
+      }
+      if (r % 5 == 2 && r % 3 == 1) {
+        expectedScope.add((long) i);
+      }
+    }
+    TraceSource source = Fixtures.source(spans);
+    assertThat(Fixtures.spanIds(engine.search(Fixtures.all("{ resource.mod = 3 }"), source)))
+        .isEqualTo(expectedMod);
+    assertThat(Fixtures.spanIds(engine.search(
+        Fixtures.all("{ instrumentation:name = \"lib2\" && instrumentation:version = \"1.1\" }"), source)))
+        .isEqualTo(expectedScope);
+  }
+
+  @Test
+  @DisplayName("a cycle of parent ids neither hangs structural operators nor relates its spans")
+  void parentCycle() {
+    TraceId t = TraceId.of(0, 77);
+    List<Span> spans = List.of(
+        Fixtures.span(t, 1, 0, "root", "svc", 0, 10).build(),
+        Fixtures.span(t, 2, 3, "a", "svc", 1, 2).build(),
+        Fixtures.span(t, 3, 2, "b", "svc", 1, 2).build(),
+        Fixtures.span(t, 4, 3, "c", "svc", 1, 2).build());
+    TraceSource source = Fixtures.source(spans);
+    for (String op : List.of(">", ">>", "<", "<<", "~", "&>>", "&<<")) {
+      assertThat(Fixtures.spanIds(engine.search(Fixtures.all("{ } " + op + " { }"), source))).as(op).isEmpty();
+    }
+    assertThat(Fixtures.spanIds(engine.search(Fixtures.all("{ } !>> { }"), source))).containsExactly(1L, 2L, 3L, 4L);
+  }
+
   private static void sleep(long ms) {
     try {
       Thread.sleep(ms);
