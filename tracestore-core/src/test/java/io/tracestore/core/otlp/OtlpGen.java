@@ -45,6 +45,8 @@ final class OtlpGen {
   boolean unknownFields;
   /** Allow empty AnyValues and string_value_strindex. */
   boolean emptyValues = true;
+  /** Allow -0.0 (protobuf-java's JsonFormat parser reads "-0.0" as 0.0). */
+  boolean negativeZero = true;
 
   OtlpGen(long seed) {
     this.rnd = new Random(seed);
@@ -248,7 +250,7 @@ final class OtlpGen {
     return switch (rnd.nextInt(10)) {
       case 0 -> Double.NaN;
       case 1 -> Double.POSITIVE_INFINITY;
-      case 2 -> -0.0;
+      case 2 -> negativeZero ? -0.0 : 1.0;
       case 3 -> 0.0;
       case 4 -> Double.longBitsToDouble(rnd.nextLong());
       default -> rnd.nextGaussian() * 1e6;
@@ -438,6 +440,34 @@ final class OtlpGen {
     List<io.tracestore.api.Span> out = new ArrayList<>();
     m.values().forEach(byScope -> byScope.values().forEach(out::addAll));
     return out;
+  }
+
+  /** Asserts equal span lists, naming the first span and component that differ. */
+  static void assertSpans(List<io.tracestore.api.Span> actual, List<io.tracestore.api.Span> expected, String context) {
+    if (actual.equals(expected)) {
+      return;
+    }
+    if (actual.size() != expected.size()) {
+      throw new AssertionError(context + ": " + actual.size() + " spans, expected " + expected.size());
+    }
+    for (int i = 0; i < actual.size(); i++) {
+      io.tracestore.api.Span a = actual.get(i);
+      io.tracestore.api.Span e = expected.get(i);
+      if (!a.equals(e)) {
+        for (java.lang.reflect.RecordComponent rc : io.tracestore.api.Span.class.getRecordComponents()) {
+          try {
+            Object x = rc.getAccessor().invoke(a);
+            Object y = rc.getAccessor().invoke(e);
+            if (!java.util.Objects.equals(x, y)) {
+              throw new AssertionError(context + ": span " + i + " differs in " + rc.getName()
+                  + "\n  actual:   " + x + "\n  expected: " + y);
+            }
+          } catch (ReflectiveOperationException ex) {
+            throw new AssertionError(ex);
+          }
+        }
+      }
+    }
   }
 
   // ---------------------------------------------------------------- JSON id rewriting

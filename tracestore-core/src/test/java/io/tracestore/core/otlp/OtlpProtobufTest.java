@@ -33,7 +33,7 @@ class OtlpProtobufTest {
       ExportTraceServiceRequest req = gen.request();
       byte[] bytes = req.toByteArray();
       List<Span> decoded = OtlpProtobuf.decode(bytes);
-      assertThat(decoded).as("seed %d", seed).isEqualTo(OtlpGen.toModel(req));
+      OtlpGen.assertSpans(decoded, OtlpGen.toModel(req), "seed " + seed);
       // the same bytes at an offset inside a larger array
       byte[] padded = new byte[bytes.length + 7];
       System.arraycopy(bytes, 0, padded, 3, bytes.length);
@@ -61,7 +61,7 @@ class OtlpProtobufTest {
       List<Span> spans = OtlpGen.toModel(gen.request());
       byte[] ours = OtlpProtobuf.encode(spans);
       ExportTraceServiceRequest theirs = ExportTraceServiceRequest.parseFrom(ours);
-      assertThat(OtlpGen.toModel(theirs)).as("seed %d", seed).isEqualTo(OtlpGen.grouped(spans));
+      OtlpGen.assertSpans(OtlpGen.toModel(theirs), OtlpGen.grouped(spans), "seed " + seed);
       assertThat(TracesData.parseFrom(ours).getResourceSpansCount()).isEqualTo(theirs.getResourceSpansCount());
       // canonical: the same bytes protobuf-java writes for the same message
       assertThat(theirs.toByteArray()).as("seed %d", seed).isEqualTo(ours);
@@ -91,7 +91,7 @@ class OtlpProtobufTest {
           .build();
       byte[] bytes = req.toByteArray();
       ExportTraceServiceRequest theirs = ExportTraceServiceRequest.parseFrom(bytes);
-      assertThat(OtlpProtobuf.decode(bytes)).as("seed %d", seed).isEqualTo(OtlpGen.toModel(theirs));
+      OtlpGen.assertSpans(OtlpProtobuf.decode(bytes), OtlpGen.toModel(theirs), "seed " + seed);
       // and two whole requests concatenated are one request with both lists
       byte[] a = gen.request().toByteArray();
       byte[] b = gen.request().toByteArray();
