@@ -5,7 +5,6 @@ import io.tracestore.api.Attributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.List;
 
 /** Turns attributes as they arrive (possibly with repeated keys) into {@link Attributes}. Stateless. */
 final class AttrList {
@@ -21,6 +20,9 @@ final class AttrList {
     if (list == null || list.isEmpty()) {
       return Attributes.EMPTY;
     }
+    if (strictlyAscending(list)) {
+      return Attributes.of(list); // the common case: nothing to sort or drop
+    }
     Attribute[] a = list.toArray(new Attribute[0]);
     Arrays.sort(a, BY_KEY); // stable: equal keys stay in arrival order
     int n = 0;
@@ -34,7 +36,12 @@ final class AttrList {
     return Attributes.of(n == a.length ? Arrays.asList(a) : Arrays.asList(a).subList(0, n));
   }
 
-  static List<Attribute> orEmpty(ArrayList<Attribute> list) {
-    return list == null ? List.of() : list;
+  private static boolean strictlyAscending(ArrayList<Attribute> list) {
+    for (int i = 1; i < list.size(); i++) {
+      if (list.get(i - 1).key().compareTo(list.get(i).key()) >= 0) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -13,12 +13,20 @@ final class KeyCache {
   private final byte[][] bytes = new byte[SIZE][];
   private final String[] strings = new String[SIZE];
 
+  private static final java.lang.invoke.VarHandle LONG_LE =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
   private static int hash(byte[] b, int off, int len) {
-    int h = len;
-    for (int i = off; i < off + len; i++) {
-      h = 31 * h + b[i];
+    long h = len;
+    int i = off;
+    int end = off + len;
+    for (; i + 8 <= end; i += 8) {
+      h = (h ^ (long) LONG_LE.get(b, i)) * 0x9E3779B97F4A7C15L;
     }
-    return (h ^ (h >>> 16)) & (SIZE - 1);
+    for (; i < end; i++) {
+      h = (h ^ b[i]) * 0x9E3779B97F4A7C15L;
+    }
+    return (int) (h >>> 40) & (SIZE - 1);
   }
 
   /** The cached string for {@code b[off, off + len)}, or null. */
