@@ -40,7 +40,8 @@ import java.util.Objects;
  *       counts, flags) as numbers or strings; doubles as numbers or strings, including
  *       {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}. Values out of range throw.
  *   <li>Keys in lowerCamelCase or the proto's snake_case; unknown keys are skipped; {@code null}
- *       means the field is absent. A key repeated in one object: the last occurrence wins.
+ *       means the field is absent. A key repeated in one object merges as protobuf merges a
+ *       repeated field: a later scalar replaces the earlier one, a later list is appended.
  *   <li>{@code bytesValue} in standard or URL-safe base64, padding optional.
  *   <li>The input must be UTF-8 (strictly: malformed sequences throw), and strings must not
  *       contain unpaired surrogates (as {@code \ud800} escapes).
