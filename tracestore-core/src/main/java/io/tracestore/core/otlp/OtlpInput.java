@@ -90,7 +90,7 @@ public final class OtlpInput {
         if (storedCrc != (int) crc.getValue()) {
           throw new OtlpFormatException("gzip: CRC-32 mismatch", pos, "");
         }
-        if (storedSize != (int) (outLen - memberStart)) {
+        if (storedSize != outLen - memberStart) {
           throw new OtlpFormatException("gzip: length mismatch in trailer", pos + 4, "");
         }
         pos += 8;
