@@ -33,6 +33,17 @@ public interface TraceStore extends AutoCloseable {
   }
 
   /**
+   * Decodes an OTLP trace export request (optionally gzip-compressed) and appends its spans as one
+   * batch, all or nothing.
+   *
+   * @return the number of spans appended
+   * @throws CorruptDataException if the bytes are not a well-formed request (the message gives the
+   *     byte offset or JSON path); nothing is stored
+   * @throws InvalidSpanException if a decoded span is invalid; nothing is stored
+   */
+  int appendOtlp(byte[] request, OtlpEncoding encoding);
+
+  /**
    * Every stored span of one trace, from the in-memory head and every block, each span id once
    * (a span stored twice, e.g. by a client's retry, appears once). Empty if nothing is stored.
    */

@@ -21,6 +21,11 @@ final class TraceCommand implements Callable<Integer> {
   @Parameters(paramLabel = "TRACE_ID", description = "32 hex digits.")
   String traceId;
 
+  enum Format { tree, json }
+
+  @picocli.CommandLine.Option(names = "--format", defaultValue = "tree", description = "tree or json (OTLP/JSON that ingest reads back; default ${DEFAULT-VALUE}).")
+  Format format;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -37,7 +42,11 @@ final class TraceCommand implements Callable<Integer> {
       if (trace.isEmpty()) {
         throw new Main.UserException("trace " + id + " not found in " + store.store);
       }
-      TraceTree.print(trace.get(), out);
+      if (format == Format.json) {
+        out.println(new String(io.tracestore.core.otlp.OtlpJson.encode(trace.get().spans()), java.nio.charset.StandardCharsets.UTF_8));
+      } else {
+        TraceTree.print(trace.get(), out);
+      }
     }
     out.flush();
     return 0;

@@ -114,4 +114,73 @@ class CommandLineTest {
       io.tracestore.traceql.TraceQL.parse(q);
     }
   }
+
+  private static byte[] gzip(byte[] data) throws java.io.IOException {
+    java.io.ByteArrayOutputStream bos = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(bos)) {
+      gz.write(data);
+    }
+    return bos.toByteArray();
+  }
+
+  @Test
+  void ingestStoresOtlpJsonAndProtobufFilesAndReportsABadFileWithoutStoppingTheOthers() throws Exception {
+    java.util.List<io.tracestore.api.Span> a = io.tracestore.testing.WorkloadGenerator.generate(1, 300);
+    java.util.List<io.tracestore.api.Span> b = io.tracestore.testing.WorkloadGenerator.generate(2, 300);
+    java.util.List<io.tracestore.api.Span> c = io.tracestore.testing.WorkloadGenerator.generate(3, 300);
+    Path json = dir.resolve("a.json");
+    Files.write(json, io.tracestore.core.otlp.OtlpJson.encode(a));
+    Path pb = dir.resolve("b.binpb.gz");
+    Files.write(pb, gzip(io.tracestore.core.otlp.OtlpProtobuf.encode(b)));
+    Path broken = dir.resolve("broken.pb");
+    byte[] bad = io.tracestore.core.otlp.OtlpProtobuf.encode(c);
+    Files.write(broken, java.util.Arrays.copyOf(bad, bad.length / 2));
+    Path store = dir.resolve("ingested");
+    Run ingest = run("ingest", "--store", store.toString(), json.toString(), broken.toString(), pb.toString());
+    assertThat(ingest.exit()).isEqualTo(1);
+    assertThat(ingest.out()).contains("ok " + json + " " + a.size(), "ok " + pb + " " + b.size()).doesNotContain("ok " + broken);
+    assertThat(ingest.err()).contains(broken.toString()).containsPattern("offset \\d+");
+    try (io.tracestore.api.TraceStore s = io.tracestore.core.TraceStores.open(store)) {
+      assertThat(s.findTrace(a.get(0).traceId())).isPresent();
+      assertThat(s.findTrace(b.get(0).traceId())).isPresent();
+      assertThat(s.findTrace(c.get(0).traceId())).isEmpty();
+    }
+  }
+
+  @Test
+  void aTracePrintedAsJsonIngestsBackIntoAnotherStoreUnchanged() throws Exception {
+    Path first = dir.resolve("first");
+    assertThat(run("demo", "--spans", "2000", "--store", first.toString()).exit()).isZero();
+    Run q = run("query", "--store", first.toString(), "--format", "jsonl", "{ status = error }");
+    assertThat(q.exit()).as(q.err()).isZero();
+    Matcher m = Pattern.compile("\"traceID\":\"([0-9a-f]{32})\"").matcher(q.out());
+    assertThat(m.find()).as(q.out()).isTrue();
+    String id = m.group(1);
+    Run json = run("trace", "--store", first.toString(), "--format", "json", id);
+    assertThat(json.exit()).as(json.err()).isZero();
+    Path file = dir.resolve("trace.json");
+    Files.writeString(file, json.out());
+    Path second = dir.resolve("second");
+    assertThat(run("ingest", "--store", second.toString(), file.toString()).exit()).isZero();
+    io.tracestore.api.TraceId traceId = io.tracestore.api.TraceId.fromHex(id);
+    try (io.tracestore.api.TraceStore s1 = io.tracestore.core.TraceStores.open(first);
+        io.tracestore.api.TraceStore s2 = io.tracestore.core.TraceStores.open(second)) {
+      assertThat(s2.findTrace(traceId)).isEqualTo(s1.findTrace(traceId)).isPresent();
+    }
+  }
+
+  @Test
+  void aQueryFileGivesOneJsonLinePerQueryInOrderWithErrorsInPlace() throws Exception {
+    Path store = dir.resolve("qf");
+    assertThat(run("demo", "--spans", "2000", "--store", store.toString()).exit()).isZero();
+    Path queries = dir.resolve("queries.txt");
+    Files.writeString(queries, "{ status = error }\n{ .a = }\n\n{ kind = server } | count() > 1\n");
+    Run r = run("query", "--store", store.toString(), "--format", "jsonl", "--limit", "0", "-f", queries.toString());
+    assertThat(r.exit()).isEqualTo(1);
+    String[] lines = r.out().strip().split("\n");
+    assertThat(lines).hasSize(3);
+    assertThat(lines[0]).startsWith("{\"traces\":[{");
+    assertThat(lines[1]).startsWith("{\"error\": ").contains("line 1, col 8");
+    assertThat(lines[2]).startsWith("{\"traces\":[{");
+  }
 }

@@ -2,6 +2,7 @@ package io.tracestore.core;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.tracestore.api.OtlpEncoding;
 import io.tracestore.api.SearchRequest;
 import io.tracestore.api.SearchResult;
 import io.tracestore.api.Span;
@@ -17,6 +18,9 @@ import io.tracestore.core.block.BlockWriter;
 import io.tracestore.core.codec.ByteSink;
 import io.tracestore.core.codec.SpanCodec;
 import io.tracestore.core.head.HeadBlock;
+import io.tracestore.core.otlp.OtlpInput;
+import io.tracestore.core.otlp.OtlpJson;
+import io.tracestore.core.otlp.OtlpProtobuf;
 import io.tracestore.core.search.SearchEngine;
 import io.tracestore.core.search.TraceSource;
 import io.tracestore.core.wal.WriteAheadLog;
@@ -163,6 +167,18 @@ final class DefaultTraceStore implements TraceStore {
     if (head.bytes() >= config.maxBlockBytes() && !cutLock.isLocked()) {
       maintenance.execute(this::maintain);
     }
+  }
+
+  @Override
+  public int appendOtlp(byte[] request, OtlpEncoding encoding) {
+    ensureOpen();
+    byte[] raw = OtlpInput.gunzipIfGzipped(request);
+    List<Span> spans = switch (encoding) {
+      case PROTOBUF -> OtlpProtobuf.decode(raw);
+      case JSON -> OtlpJson.decode(raw);
+    };
+    append(spans);
+    return spans.size();
   }
 
   @Override
