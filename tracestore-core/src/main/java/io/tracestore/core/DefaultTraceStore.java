@@ -69,9 +69,9 @@ final class DefaultTraceStore implements TraceStore {
   private volatile boolean closed;
   private final SearchEngine searchEngine = new SearchEngine();
   /** Decoded spans of recently searched blocks, bounded by span count. */
-  private final Cache<String, List<Span>> decodedBlocks = Caffeine.newBuilder()
+  private final Cache<String, Map<TraceId, Trace>> decodedBlocks = Caffeine.newBuilder()
       .maximumWeight(2_000_000)
-      .<String, List<Span>>weigher((k, v) -> v.size())
+      .<String, Map<TraceId, Trace>>weigher((k, v) -> v.values().stream().mapToInt(t -> t.spans().size()).sum())
       .build();
 
   /** Spans taken from the head and being written as a block, grouped by trace. */
@@ -209,35 +209,73 @@ final class DefaultTraceStore implements TraceStore {
 
   /**
    * Every stored trace, merged across the head, blocks being cut and committed blocks. Blocks are
-   * decoded whole and kept in {@link #decodedBlocks}; the search issue replaces this with column
-   * reads.
+   * decoded whole into traces and kept in {@link #decodedBlocks}; a trace found in one place only
+   * is handed over as cached, fragments are merged per search. The search issue replaces this
+   * with column reads.
    */
   private final TraceSource traceSource = (start, end, visitor) -> {
-    Map<TraceId, Map<SpanId, Span>> traces = new HashMap<>();
-    head.forEachTrace((id, spans) -> addAll(traces, id, spans));
+    Map<TraceId, Map<SpanId, Span>> merged = new HashMap<>();
+    head.forEachTrace((id, spans) -> addAll(merged, id, spans));
     for (Flushing f : flushing) {
-      f.byTrace().forEach((id, spans) -> addAll(traces, id, spans));
+      f.byTrace().forEach((id, spans) -> addAll(merged, id, spans));
     }
     long inspected = 0;
     long pruned = 0;
+    List<Map<TraceId, Trace>> decoded = new ArrayList<>();
     for (BlockReader b : blocks) {
       if (!b.meta().overlaps(start, end)) {
         pruned++;
         continue;
       }
       inspected++;
-      for (Span s : decodedBlocks.get(b.meta().blockId(), k -> b.readAll())) {
-        traces.computeIfAbsent(s.traceId(), k -> new HashMap<>()).putIfAbsent(s.spanId(), s);
+      decoded.add(decodedBlocks.get(b.meta().blockId(), k -> byTrace(b.readAll())));
+    }
+    Map<TraceId, Integer> occurrences = new HashMap<>();
+    if (decoded.size() > 1) {
+      for (Map<TraceId, Trace> m : decoded) {
+        for (TraceId id : m.keySet()) {
+          occurrences.merge(id, 1, Integer::sum);
+        }
       }
     }
-    for (Map.Entry<TraceId, Map<SpanId, Span>> e : traces.entrySet()) {
+    for (Map<TraceId, Trace> m : decoded) {
+      for (Trace t : m.values()) {
+        if (!merged.containsKey(t.traceId()) && occurrences.getOrDefault(t.traceId(), 1) == 1) {
+          if (overlaps(t, start, end) && !visitor.test(t)) {
+            return new TraceSource.Stats(inspected, pruned);
+          }
+        } else {
+          addAll(merged, t.traceId(), t.spans());
+        }
+      }
+    }
+    for (Map.Entry<TraceId, Map<SpanId, Span>> e : merged.entrySet()) {
       Trace t = new Trace(e.getKey(), new ArrayList<>(e.getValue().values()));
-      if (t.startUnixNano() <= end && t.endUnixNano() >= start && !visitor.test(t)) {
+      if (overlaps(t, start, end) && !visitor.test(t)) {
         break;
       }
     }
     return new TraceSource.Stats(inspected, pruned);
   };
+
+  private static boolean overlaps(Trace t, long start, long end) {
+    return t.startUnixNano() <= end && t.endUnixNano() >= start;
+  }
+
+  /** A block's spans (in block order: grouped by trace) as traces. */
+  private static Map<TraceId, Trace> byTrace(List<Span> spans) {
+    Map<TraceId, Trace> out = new java.util.LinkedHashMap<>();
+    int i = 0;
+    while (i < spans.size()) {
+      int j = i + 1;
+      while (j < spans.size() && spans.get(j).traceId().equals(spans.get(i).traceId())) {
+        j++;
+      }
+      out.put(spans.get(i).traceId(), new Trace(spans.get(i).traceId(), spans.subList(i, j)));
+      i = j;
+    }
+    return out;
+  }
 
   private static void addAll(Map<TraceId, Map<SpanId, Span>> traces, TraceId id, List<Span> spans) {
     Map<SpanId, Span> m = traces.computeIfAbsent(id, k -> new HashMap<>());
