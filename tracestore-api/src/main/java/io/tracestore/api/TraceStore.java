@@ -75,6 +75,16 @@ public interface TraceStore extends AutoCloseable {
    */
   void flush();
 
+  /**
+   * Merges small committed blocks that cover the same hour into larger ones, merging the fragments
+   * of traces split across them and dropping spans stored twice. Readers see every span
+   * throughout (a span may be in an old and the new block for a moment; reads merge by span id);
+   * replaced blocks are deleted after a grace period. Safe to run while appending and reading.
+   *
+   * @return the number of blocks removed by merging (0 if nothing was worth merging)
+   */
+  int compact();
+
   /** Flushes the head into a block and releases resources. Idempotent. */
   @Override
   void close();

@@ -33,8 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -64,7 +62,10 @@ final class DefaultTraceStore implements TraceStore {
   private final ReentrantLock appendLock = new ReentrantLock();
   private final ReentrantLock cutLock = new ReentrantLock();
   private final WriteAheadLog wal;
-  private final ScheduledExecutorService maintenance;
+  private final java.util.concurrent.ScheduledThreadPoolExecutor maintenance;
+  /** Blocks replaced by compaction, waiting out the grace period before deletion. */
+  private final java.util.concurrent.ConcurrentLinkedQueue<List<BlockReader>> pendingDeletions =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final ThreadLocal<ByteSink> sinks = ThreadLocal.withInitial(() -> new ByteSink(64 * 1024));
   private volatile boolean closed;
   private final SearchEngine searchEngine = new SearchEngine();
@@ -99,11 +100,12 @@ final class DefaultTraceStore implements TraceStore {
     } else {
       this.wal = null;
     }
-    this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
+    this.maintenance = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "tracestore-maintenance-" + config.tenant());
       t.setDaemon(true);
       return t;
     });
+    maintenance.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // close() deletes what is pending
     long tick = Math.max(10, Math.min(1000, config.traceIdle().toMillis() / 2));
     maintenance.scheduleWithFixedDelay(this::maintain, tick, tick, TimeUnit.MILLISECONDS);
     if (wal != null && config.fsyncPolicy() == FsyncPolicy.INTERVAL) {
@@ -290,6 +292,81 @@ final class DefaultTraceStore implements TraceStore {
     cut(true);
   }
 
+  /** Blocks covering the same window of this length are merged by {@link #compact()}. */
+  static final long COMPACTION_WINDOW_NANOS = TimeUnit.HOURS.toNanos(1);
+  /** The most spans one compacted block receives. */
+  static final long MAX_COMPACTED_SPANS = 5_000_000;
+  /** How long replaced blocks stay readable for searches and lookups already running. */
+  static final long COMPACTION_GRACE_MILLIS = 60_000;
+
+  @Override
+  public int compact() {
+    ensureOpen();
+    cutLock.lock(); // one block-list change at a time; appends and reads go on
+    try {
+      Map<Long, List<BlockReader>> windows = new java.util.TreeMap<>();
+      for (BlockReader b : blocks) {
+        windows.computeIfAbsent(b.meta().minStartUnixNano() / COMPACTION_WINDOW_NANOS, k -> new ArrayList<>()).add(b);
+      }
+      int removed = 0;
+      for (List<BlockReader> window : windows.values()) {
+        List<BlockReader> group = new ArrayList<>();
+        long spans = 0;
+        for (BlockReader b : window) {
+          if (!group.isEmpty() && spans + b.meta().spanCount() > MAX_COMPACTED_SPANS) {
+            removed += merge(group);
+            group = new ArrayList<>();
+            spans = 0;
+          }
+          group.add(b);
+          spans += b.meta().spanCount();
+        }
+        removed += merge(group);
+      }
+      return removed;
+    } finally {
+      cutLock.unlock();
+    }
+  }
+
+  /** Writes the blocks of {@code group} as one; returns how many blocks that removed. */
+  private int merge(List<BlockReader> group) {
+    if (group.size() < 2) {
+      return 0;
+    }
+    List<Span> spans = new ArrayList<>();
+    for (BlockReader b : group) {
+      spans.addAll(b.readAll());
+    }
+    BlockMeta meta = blockWriter.write(store, config.tenant(), spans);
+    blocks.add(new BlockReader(store, meta)); // before the inputs leave: no reader misses a span
+    blocks.removeAll(group);
+    for (BlockReader b : group) {
+      decodedBlocks.invalidate(b.meta().blockId());
+    }
+    pendingDeletions.add(group);
+    maintenance.schedule(() -> {
+      if (pendingDeletions.remove(group)) {
+        deleteBlocks(group);
+      }
+    }, COMPACTION_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    LOG.debug("compacted {} blocks into {} ({} spans)", group.size(), meta.blockId(), meta.spanCount());
+    return group.size() - 1;
+  }
+
+  /** Deletes blocks, meta first, so a crash midway leaves data without meta (ignored), never the reverse. */
+  private void deleteBlocks(List<BlockReader> group) {
+    for (BlockReader b : group) {
+      BlockMeta m = b.meta();
+      try {
+        store.delete(BlockWriter.metaKey(m.tenant(), m.blockId()));
+        store.delete(BlockWriter.dataKey(m.tenant(), m.blockId()));
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("could not delete compacted block {}: {}; it is merged on read until deleted", m.blockId(), e.toString());
+      }
+    }
+  }
+
   /** Metas of the committed blocks, oldest first as loaded or cut. */
   List<BlockMeta> blockMetas() {
     return blocks.stream().map(BlockReader::meta).toList();
@@ -404,6 +481,10 @@ final class DefaultTraceStore implements TraceStore {
       cut(true);
     } finally {
       closed = true;
+      // blocks replaced by compaction: no reader of this store is left, delete them now
+      for (List<BlockReader> group; (group = pendingDeletions.poll()) != null; ) {
+        deleteBlocks(group);
+      }
       try {
         if (wal != null) {
           wal.close();

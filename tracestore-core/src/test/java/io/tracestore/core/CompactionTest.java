@@ -1,0 +1,79 @@
+package io.tracestore.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tracestore.api.SearchRequest;
+import io.tracestore.api.SearchResult;
+import io.tracestore.api.Span;
+import io.tracestore.api.Trace;
+import io.tracestore.api.TraceId;
+import io.tracestore.api.TraceStore;
+import io.tracestore.core.block.BlockMeta;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CompactionTest {
+  @TempDir Path dir;
+
+  private static final List<String> QUERIES = List.of(
+      "{ }", "{ status = error }", "{ span.http.method = \"GET\" }", "{ } >> { status = error }",
+      "{ } | count() > 5", "{ resource.service.name = \"svc-1\" } ~ { }");
+
+  private static List<String> answers(TraceStore store) {
+    List<String> out = new ArrayList<>();
+    for (String q : QUERIES) {
+      SearchResult r = store.search(SearchRequest.of(q).withLimit(0).withSpansPerSpanSet(0));
+      out.add(q + " -> " + r.traces());
+    }
+    return out;
+  }
+
+  @Test
+  void compactionMergesSmallBlocksAndLeavesEveryTraceAndEveryAnswerUnchanged() throws Exception {
+    List<Span> spans = new RandomSpans(21).traces(3_000, 15);
+    Map<TraceId, List<Span>> expected = new LinkedHashMap<>();
+    spans.forEach(s -> expected.computeIfAbsent(s.traceId(), k -> new ArrayList<>()).add(s));
+    List<Span> shuffled = new ArrayList<>(spans);
+    Collections.shuffle(shuffled, new Random(3)); // traces end up split across blocks
+    Path storeDir = dir.resolve("s");
+    List<String> before;
+    try (TraceStore store = TraceStores.builder().directory(storeDir).fsyncPolicy(FsyncPolicy.NEVER).build()) {
+      for (int i = 0; i < shuffled.size(); i += 300) {
+        store.append(shuffled.subList(i, Math.min(shuffled.size(), i + 300)));
+        store.flush();
+      }
+      // a duplicate in the head, of the earliest span, so its block falls in the compacted block's window
+      store.append(spans.stream().min(java.util.Comparator.comparingLong(Span::startUnixNano)).orElseThrow());
+      DefaultTraceStore impl = (DefaultTraceStore) store;
+      int blocksBefore = impl.blockMetas().size();
+      assertThat(blocksBefore).isGreaterThanOrEqualTo(10);
+      before = answers(store);
+      int removed = store.compact();
+      assertThat(removed).isPositive();
+      assertThat(impl.blockMetas()).hasSize(blocksBefore - removed);
+      assertThat(answers(store)).isEqualTo(before);
+      for (Map.Entry<TraceId, List<Span>> e : expected.entrySet()) {
+        assertThat(store.findTrace(e.getKey())).contains(new Trace(e.getKey(), e.getValue()));
+      }
+      assertThat(store.compact()).as("nothing left to merge").isZero();
+    }
+    try (TraceStore store = TraceStores.open(storeDir)) {
+      DefaultTraceStore impl = (DefaultTraceStore) store;
+      long spansInBlocks = impl.blockMetas().stream().mapToLong(BlockMeta::spanCount).sum();
+      assertThat(spansInBlocks).as("replaced blocks were deleted at close; only the head's duplicate is twice")
+          .isEqualTo(spans.size() + 1);
+      assertThat(answers(store)).isEqualTo(before);
+      assertThat(store.compact()).isPositive();
+      assertThat(impl.blockMetas().stream().mapToLong(BlockMeta::spanCount).sum()).as("the duplicate merged away")
+          .isEqualTo(spans.size());
+      assertThat(answers(store)).isEqualTo(before);
+    }
+  }
+}
