@@ -13,8 +13,6 @@ import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.TraceStoreReadOptions;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.column.values.bloomfilter.BloomFilter;
-import org.apache.parquet.filter2.compat.FilterCompat;
-import org.apache.parquet.filter2.predicate.FilterApi;
 import org.apache.parquet.hadoop.BloomFilterReader;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
@@ -28,7 +26,8 @@ import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 
 /**
- * Reads one committed block. Keeps the block's footer and trace-id bloom filters after first use,
+ * Reads one committed block. Keeps the block's footer, trace-id bloom filters and trace directory
+ * (24 bytes per trace) after first use,
  * so a warm lookup of an absent trace costs no I/O. Thread-safe.
  */
 public final class BlockReader {
@@ -168,50 +167,27 @@ public final class BlockReader {
   /** Every span in the block, in block order. */
   public List<Span> readAll() {
     try {
-      Loaded l = load();
-      List<Integer> all = new ArrayList<>();
-      for (int i = 0; i < meta.rowGroups().size(); i++) {
-        all.add(i);
-      }
-      return read(l.footer, null, all);
-    } catch (IOException e) {
-      throw new StorageException("could not read block " + meta.blockId() + ": " + e.getMessage(), e);
-    }
-  }
-
-  private List<Span> read(ParquetMetadata footer, FilterCompat.Filter filter, List<Integer> rowGroups) throws IOException {
-    ParquetReadOptions options = TraceStoreReadOptions.create(filter, CodecFactory.INSTANCE);
-    InputFile file = inputFile();
-    List<Span> out = new ArrayList<>();
-    try (ParquetFileReader reader = new ParquetFileReader(file, footer, options, file.newStream())) {
-      MessageType schema = footer.getFileMetaData().getSchema();
-      MessageColumnIO columnIO = new ColumnIOFactory().getColumnIO(schema);
-      SpanMaterializer materializer = new SpanMaterializer(schema);
-      // the reader's own row-group list is already filtered by statistics; map ours onto it
-      List<BlockMetaData> kept = reader.getRowGroups();
-      for (int rg : rowGroups) {
-        BlockMetaData wanted = footer.getBlocks().get(rg);
-        int index = kept.indexOf(wanted);
-        if (index < 0) {
-          continue;
-        }
-        PageReadStore pages = filter == null ? reader.readRowGroup(index) : reader.readFilteredRowGroup(index);
-        if (pages == null) {
-          continue;
-        }
-        RecordReader<Span> records = filter == null
-            ? columnIO.getRecordReader(pages, materializer)
-            : columnIO.getRecordReader(pages, materializer, filter);
-        long n = pages.getRowCount();
-        for (long r = 0; r < n; r++) {
-          Span s = records.read();
-          if (s != null && !records.shouldSkipCurrentRecord()) {
-            out.add(s);
+      ParquetMetadata footer = load().footer;
+      InputFile file = inputFile();
+      List<Span> out = new ArrayList<>((int) Math.min(Integer.MAX_VALUE, meta.spanCount()));
+      try (ParquetFileReader reader = new ParquetFileReader(file, footer, TraceStoreReadOptions.create(null, CodecFactory.INSTANCE), file.newStream())) {
+        MessageType schema = footer.getFileMetaData().getSchema();
+        MessageColumnIO columnIO = new ColumnIOFactory().getColumnIO(schema);
+        SpanMaterializer materializer = new SpanMaterializer(schema);
+        PageReadStore pages;
+        while ((pages = reader.readNextRowGroup()) != null) {
+          try (PageReadStore p = pages) {
+            RecordReader<Span> records = columnIO.getRecordReader(p, materializer);
+            for (long r = 0, n = p.getRowCount(); r < n; r++) {
+              out.add(records.read());
+            }
           }
         }
       }
+      return out;
+    } catch (IOException e) {
+      throw new StorageException("could not read block " + meta.blockId() + ": " + e.getMessage(), e);
     }
-    return out;
   }
 
   /**
