@@ -69,9 +69,12 @@ final class DefaultTraceStore implements TraceStore {
   private final ThreadLocal<ByteSink> sinks = ThreadLocal.withInitial(() -> new ByteSink(64 * 1024));
   private volatile boolean closed;
   private final SearchEngine searchEngine = new SearchEngine();
-  /** Decoded spans of recently searched blocks, bounded by span count. */
+  /**
+   * Decoded traces of recently searched blocks, bounded by span count: about a quarter of the heap
+   * at ~1 KiB per decoded span, between 50,000 and 2,000,000 spans.
+   */
   private final Cache<String, Map<TraceId, Trace>> decodedBlocks = Caffeine.newBuilder()
-      .maximumWeight(2_000_000)
+      .maximumWeight(Math.max(50_000, Math.min(2_000_000, Runtime.getRuntime().maxMemory() / 4 / 1024)))
       .<String, Map<TraceId, Trace>>weigher((k, v) -> v.values().stream().mapToInt(t -> t.spans().size()).sum())
       .build();
 
