@@ -39,7 +39,7 @@ import java.util.Random;
  * from those to the span model that applies the documented rules (last attribute wins, an empty
  * AnyValue is dropped and counted).
  */
-final class OtlpGen {
+public final class OtlpGen {
   private final Random rnd;
   /** Add unknown fields of every wire type at every level. */
   boolean unknownFields;
@@ -305,7 +305,7 @@ final class OtlpGen {
 
   // ---------------------------------------------------------------- generated message -> model
 
-  static List<io.tracestore.api.Span> toModel(ExportTraceServiceRequest req) {
+  public static List<io.tracestore.api.Span> toModel(ExportTraceServiceRequest req) {
     return toModel(req.getResourceSpansList());
   }
 
