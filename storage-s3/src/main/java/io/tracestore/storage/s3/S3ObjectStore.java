@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -218,7 +219,7 @@ public final class S3ObjectStore implements ObjectStore {
         int len = (int) Math.min(partSize, data.length - offset);
         String etag = client.uploadPart(UploadPartRequest.builder().bucket(bucket).key(k).uploadId(uploadId)
                 .partNumber(partNumber).contentLength((long) len).build(),
-            RequestBody.fromByteBuffer(java.nio.ByteBuffer.wrap(data, (int) offset, len))).eTag();
+            RequestBody.fromBytes(Arrays.copyOfRange(data, (int) offset, (int) offset + len))).eTag();
         parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
       }
       step = "CompleteMultipartUpload";
