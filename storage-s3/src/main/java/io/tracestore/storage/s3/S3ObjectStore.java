@@ -159,10 +159,13 @@ public final class S3ObjectStore implements ObjectStore {
   private final long partSize;
   private final boolean conditionalWrites;
   private final List<String> secrets;
+  private final AutoCloseable ownedCredentials;
   private volatile boolean closed;
 
   private S3ObjectStore(S3Client client, boolean ownsClient, String bucket, String prefix,
-      long multipartThreshold, long partSize, boolean conditionalWrites, List<String> secrets) {
+      long multipartThreshold, long partSize, boolean conditionalWrites, List<String> secrets,
+      AutoCloseable ownedCredentials) {
+    this.ownedCredentials = ownedCredentials;
     this.client = client;
     this.ownsClient = ownsClient;
     this.bucket = bucket;
@@ -394,6 +397,13 @@ public final class S3ObjectStore implements ObjectStore {
     closed = true;
     if (ownsClient) {
       client.close();
+    }
+    if (ownedCredentials != null) {
+      try {
+        ownedCredentials.close();
+      } catch (Exception e) {
+        LOG.debug("closing the default credentials provider failed: {}", e.getClass().getName());
+      }
     }
   }
 
@@ -688,7 +698,15 @@ public final class S3ObjectStore implements ObjectStore {
       }
       List<String> secrets = secretKey == null || secretKey.isEmpty() ? List.of() : List.of(secretKey);
       if (client != null) {
-        return new S3ObjectStore(client, false, bucket, prefix, multipartThreshold, partSize, conditionalWrites, secrets);
+        return new S3ObjectStore(client, false, bucket, prefix, multipartThreshold, partSize, conditionalWrites, secrets,
+            null);
+      }
+      AwsCredentialsProvider credentials = credentialsProvider;
+      AutoCloseable ownedCredentials = null;
+      if (credentials == null) {
+        DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build();
+        credentials = chain;
+        ownedCredentials = chain;
       }
       S3ClientBuilder b = S3Client.builder()
           .httpClientBuilder(UrlConnectionHttpClient.builder()
@@ -701,7 +719,7 @@ public final class S3ObjectStore implements ObjectStore {
               .executionInterceptors(new ArrayList<>(interceptors))
               .build())
           .forcePathStyle(pathStyle)
-          .credentialsProvider(credentialsProvider != null ? credentialsProvider : DefaultCredentialsProvider.builder().build());
+          .credentialsProvider(credentials);
       if (region != null) {
         b.region(region);
       } else if (endpoint != null) {
@@ -713,7 +731,8 @@ public final class S3ObjectStore implements ObjectStore {
       S3Client built = b.build();
       LOG.debug("S3 object store on s3://{}/{} (endpoint {}, {} attempts)", bucket, prefix,
           endpoint == null ? "default" : endpoint, maxAttempts);
-      return new S3ObjectStore(built, true, bucket, prefix, multipartThreshold, partSize, conditionalWrites, secrets);
+      return new S3ObjectStore(built, true, bucket, prefix, multipartThreshold, partSize, conditionalWrites, secrets,
+          ownedCredentials);
     }
 
     private static Duration positive(Duration d) {

@@ -46,6 +46,31 @@ class S3FaultTest {
     return s.getBytes(UTF_8);
   }
 
+  private int requests(IoAction action) throws IOException {
+    faults.reset();
+    action.run();
+    return faults.attempts.get();
+  }
+
+  private interface IoAction {
+    void run() throws IOException;
+  }
+
+  @Test
+  void requestCountsAreTheDocumentedOnes() throws IOException {
+    assertThat(requests(() -> store.put("k", bytes("0123456789")))).isEqualTo(1);
+    assertThat(requests(() -> store.putIfAbsent("new", bytes("x")))).isEqualTo(1);
+    assertThat(requests(() -> store.putIfAbsent("new", bytes("y")))).as("412, then HEAD").isEqualTo(2);
+    assertThat(requests(() -> store.get("k"))).isEqualTo(1);
+    assertThat(requests(() -> store.getRange("k", 2, 3))).isEqualTo(1);
+    assertThat(requests(() -> store.getRange("k", 10, 0))).isEqualTo(1);
+    assertThat(requests(() -> store.size("k"))).isEqualTo(1);
+    assertThat(requests(() -> store.exists("k"))).isEqualTo(1);
+    assertThat(requests(() -> store.list(""))).isEqualTo(1);
+    assertThat(requests(() -> store.delete("k"))).isEqualTo(2);
+    assertThat(requests(() -> store.delete("k"))).isEqualTo(1);
+  }
+
   @Test
   void intermittent503sAreRetriedAndPutAndGetSucceed() throws IOException {
     faults.matching(r -> r instanceof PutObjectRequest).failNext(2);
