@@ -129,6 +129,9 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
  *       with {@link #getRange}.
  *   <li>{@link #putIfAbsent} always uses a single PutObject (at most 5 GiB, more than a {@code
  *       byte[]} holds).
+ *   <li>A HEAD answer has no error body, so on a missing <em>bucket</em> {@link #exists} returns
+ *       false and {@link #size} throws {@link ObjectNotFoundException}; {@link #get}, {@link
+ *       #list} and puts fail with an {@link IOException} naming {@code NoSuchBucket}.
  *   <li>Bucket versioning should be off: with it on, overwritten and deleted objects keep costing
  *       storage.
  * </ul>
