@@ -2,7 +2,6 @@ package io.tracestore.cli;
 
 import io.tracestore.core.block.BlockCatalog;
 import io.tracestore.core.block.BlockMeta;
-import io.tracestore.storage.local.LocalObjectStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -21,7 +20,7 @@ final class BlocksCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    try (LocalObjectStore objects = store.objects()) {
+    try (io.tracestore.spi.ObjectStore objects = store.objects()) {
       BlockCatalog catalog = BlockCatalog.load(objects, store.tenant);
       out.printf("%-36s  %-24s  %-24s  %9s  %8s  %11s  %6s  %s%n",
           "block", "first span start", "last span end", "spans", "traces", "bytes", "B/span", "dedicated columns");

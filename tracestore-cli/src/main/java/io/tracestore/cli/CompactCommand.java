@@ -1,7 +1,6 @@
 package io.tracestore.cli;
 
 import io.tracestore.api.TraceStore;
-import io.tracestore.core.TraceStores;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -16,9 +15,9 @@ final class CompactCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     PrintWriter out = spec.commandLine().getOut();
-    try (TraceStore s = TraceStores.builder().directory(store.existingDirectory()).tenant(store.tenant).build()) {
+    try (TraceStore s = store.open(false, io.tracestore.core.FsyncPolicy.INTERVAL)) {
       long t0 = System.nanoTime();
       int removed = s.compact();
       out.printf("compacted: %d block(s) fewer, %.1f s%n", removed, (System.nanoTime() - t0) / 1e9);

@@ -4,7 +4,6 @@ import io.tracestore.api.OtlpEncoding;
 import io.tracestore.api.TraceStore;
 import io.tracestore.api.TraceStoreException;
 import io.tracestore.core.FsyncPolicy;
-import io.tracestore.core.TraceStores;
 import io.tracestore.core.otlp.OtlpInput;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -43,8 +42,7 @@ final class IngestCommand implements Callable<Integer> {
     boolean progress = System.console() != null;
     int failed = 0;
     long total = 0;
-    Files.createDirectories(store.store);
-    try (TraceStore s = TraceStores.builder().directory(store.store).tenant(store.tenant).fsyncPolicy(FsyncPolicy.ALWAYS).build()) {
+    try (TraceStore s = store.open(true, FsyncPolicy.ALWAYS)) {
       for (String name : files) {
         try {
           byte[] data = read(name);

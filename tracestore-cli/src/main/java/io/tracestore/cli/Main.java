@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code tracestore} command. Exit codes: 0 success, 1 user error (bad arguments, bad input,
- * damaged data found by {@code verify}), 2 internal error.
+ * damaged data found by {@code verify}, storage that cannot be read or written), 2 internal error.
  */
 @Command(
     name = "tracestore",
@@ -33,7 +33,9 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();
-      if (e instanceof UserException || e instanceof IllegalArgumentException || e instanceof TraceStoreException) {
+      if (e instanceof UserException || e instanceof IllegalArgumentException || e instanceof TraceStoreException
+          || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException) {
+        // bad input, damaged data, or storage that cannot be read: the message says which
         err.println("tracestore: " + firstLine(e.getMessage()));
         return USER_ERROR;
       }

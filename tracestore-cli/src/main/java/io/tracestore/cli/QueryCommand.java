@@ -4,7 +4,6 @@ import io.tracestore.api.SearchRequest;
 import io.tracestore.api.SearchResult;
 import io.tracestore.api.TraceStore;
 import io.tracestore.api.TraceStoreException;
-import io.tracestore.core.TraceStores;
 import io.tracestore.core.json.TempoSearchJson;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -78,7 +77,7 @@ final class QueryCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     int failed = 0;
-    try (TraceStore s = TraceStores.open(store.existingDirectory())) {
+    try (TraceStore s = store.open(false, io.tracestore.core.FsyncPolicy.INTERVAL)) {
       for (String q : queries) {
         SearchRequest request = new SearchRequest(q, from, to, limit, spss, SearchRequest.DEFAULT_TIMEOUT);
         try {

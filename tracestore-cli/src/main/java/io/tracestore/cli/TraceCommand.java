@@ -3,7 +3,6 @@ package io.tracestore.cli;
 import io.tracestore.api.Trace;
 import io.tracestore.api.TraceId;
 import io.tracestore.api.TraceStore;
-import io.tracestore.core.TraceStores;
 import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -29,7 +28,7 @@ final class TraceCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     TraceId id;
     try {
       id = TraceId.fromHex(traceId);
@@ -37,7 +36,7 @@ final class TraceCommand implements Callable<Integer> {
       throw new Main.UserException(e.getMessage());
     }
     PrintWriter out = spec.commandLine().getOut();
-    try (TraceStore s = TraceStores.open(store.existingDirectory())) {
+    try (TraceStore s = store.open(false, io.tracestore.core.FsyncPolicy.INTERVAL)) {
       Optional<Trace> trace = s.findTrace(id);
       if (trace.isEmpty()) {
         throw new Main.UserException("trace " + id + " not found in " + store.store);

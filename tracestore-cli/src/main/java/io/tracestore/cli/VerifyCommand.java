@@ -6,7 +6,6 @@ import io.tracestore.core.block.BlockMeta;
 import io.tracestore.core.block.BlockReader;
 import io.tracestore.core.codec.SpanCodec;
 import io.tracestore.core.wal.WriteAheadLog;
-import io.tracestore.storage.local.LocalObjectStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -27,7 +26,7 @@ final class VerifyCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     int damaged = 0;
-    try (LocalObjectStore objects = store.objects()) {
+    try (io.tracestore.spi.ObjectStore objects = store.objects()) {
       BlockCatalog catalog = BlockCatalog.load(objects, store.tenant);
       for (BlockMeta m : catalog.committed()) {
         try {
@@ -39,7 +38,7 @@ final class VerifyCommand implements Callable<Integer> {
       }
       out.printf("%d blocks checked, %d damaged%n", catalog.committed().size(), damaged);
     }
-    if (Files.isDirectory(store.walDirectory())) {
+    if (store.walDirectory() != null && Files.isDirectory(store.walDirectory())) {
       long[] counts = new long[2];
       try {
         String torn = WriteAheadLog.verify(store.walDirectory(), r -> {

@@ -72,6 +72,13 @@ public final class TraceStores {
       return this;
     }
 
+    /** Keeps blocks in {@code store} and closes it when the trace store closes. */
+    public Builder ownedObjectStore(ObjectStore store) {
+      objectStore(store);
+      this.ownsObjectStore = true;
+      return this;
+    }
+
     /** Keeps blocks in {@code dir/data} and the log in {@code dir/wal/<tenant>}, unless set otherwise. */
     public Builder directory(Path dir) {
       this.directory = Objects.requireNonNull(dir);
