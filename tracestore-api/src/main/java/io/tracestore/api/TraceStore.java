@@ -76,6 +76,24 @@ public interface TraceStore extends AutoCloseable {
   void flush();
 
   /**
+   * Attribute names seen in stored spans overlapping {@code [startUnixNano, endUnixNano]}, per
+   * scope ({@code resource}, {@code span}, {@code event}, {@code link}, {@code instrumentation}),
+   * sorted — as Tempo's {@code /api/v2/search/tags}.
+   */
+  java.util.Map<String, java.util.List<String>> tagNames(long startUnixNano, long endUnixNano);
+
+  /**
+   * Distinct values of one tag in stored spans overlapping the range, sorted by type then value,
+   * at most {@code limit} (0 = all) — as Tempo's {@code /api/v2/search/tag/{tag}/values}. A tag is
+   * {@code resource.x}, {@code span.x}, {@code event.x}, {@code link.x},
+   * {@code instrumentation.x}, unscoped {@code .x}, or {@code name}, {@code status}, {@code kind},
+   * {@code statusMessage}.
+   *
+   * @throws IllegalArgumentException for a tag of another form
+   */
+  java.util.List<AttributeValue> tagValues(String tag, long startUnixNano, long endUnixNano, int limit);
+
+  /**
    * Merges small committed blocks that cover the same hour into larger ones, merging the fragments
    * of traces split across them and dropping spans stored twice. Readers see every span
    * throughout (a span may be in an old and the new block for a moment; reads merge by span id);

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "tracestore 0.1.0-SNAPSHOT",
     description = "An embeddable trace store: OpenTelemetry spans in Parquet blocks.",
-    subcommands = {DemoCommand.class, IngestCommand.class, QueryCommand.class, TraceCommand.class, BlocksCommand.class, CompactCommand.class, VerifyCommand.class})
+    subcommands = {DemoCommand.class, IngestCommand.class, QueryCommand.class, TraceCommand.class, BlocksCommand.class, CompactCommand.class, TagsCommand.Names.class, TagsCommand.Values.class, VerifyCommand.class})
 public final class Main implements Runnable {
   /** Exit code for a user error. */
   static final int USER_ERROR = 1;

@@ -183,4 +183,21 @@ class CommandLineTest {
     assertThat(lines[1]).startsWith("{\"error\": ").contains("line 1, col 8");
     assertThat(lines[2]).startsWith("{\"traces\":[{");
   }
+
+  @Test
+  void tagsAndTagValuesListWhatTheStoreHolds() {
+    Path store = dir.resolve("tags");
+    assertThat(run("demo", "--spans", "3000", "--store", store.toString()).exit()).isZero();
+    Run tags = run("tags", "--store", store.toString());
+    assertThat(tags.exit()).as(tags.err()).isZero();
+    assertThat(tags.out().lines()).contains("resource.service.name", "span.http.route");
+    Run values = run("tag-values", "--store", store.toString(), "resource.service.name");
+    assertThat(values.exit()).as(values.err()).isZero();
+    assertThat(values.out().lines()).contains("frontend", "checkout").doesNotHaveDuplicates();
+    Run status = run("tag-values", "--store", store.toString(), "status");
+    assertThat(status.out().lines()).contains("error", "unset");
+    Run bad = run("tag-values", "--store", store.toString(), "nonsense");
+    assertThat(bad.exit()).isEqualTo(1);
+    assertThat(bad.err()).contains("unknown tag");
+  }
 }

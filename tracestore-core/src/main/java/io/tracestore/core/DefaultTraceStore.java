@@ -22,6 +22,7 @@ import io.tracestore.core.otlp.OtlpInput;
 import io.tracestore.core.otlp.OtlpJson;
 import io.tracestore.core.otlp.OtlpProtobuf;
 import io.tracestore.core.search.SearchEngine;
+import io.tracestore.core.search.TagDiscovery;
 import io.tracestore.core.search.TraceSource;
 import io.tracestore.core.wal.WriteAheadLog;
 import io.tracestore.spi.ObjectStore;
@@ -287,6 +288,18 @@ final class DefaultTraceStore implements TraceStore {
     for (Span s : spans) {
       m.putIfAbsent(s.spanId(), s);
     }
+  }
+
+  @Override
+  public Map<String, List<String>> tagNames(long startUnixNano, long endUnixNano) {
+    ensureOpen();
+    return TagDiscovery.tagNames(traceSource, startUnixNano, endUnixNano);
+  }
+
+  @Override
+  public List<io.tracestore.api.AttributeValue> tagValues(String tag, long startUnixNano, long endUnixNano, int limit) {
+    ensureOpen();
+    return TagDiscovery.tagValues(traceSource, tag, startUnixNano, endUnixNano, limit);
   }
 
   @Override
