@@ -22,6 +22,9 @@ public interface TraceStore extends AutoCloseable {
    * names it and the field, and none of the batch is stored.
    *
    * @throws InvalidSpanException if a span is invalid (nothing stored)
+   * @throws LimitExceededException if the batch would pass a configured limit: a
+   *     {@link TraceTooLargeException}, a {@link RateLimitedException}, or the live-trace limit
+   *     (nothing stored)
    * @throws StorageException if the write-ahead log could not be written (nothing acknowledged)
    * @throws IllegalStateException if the store is closed
    */
@@ -99,7 +102,9 @@ public interface TraceStore extends AutoCloseable {
    * throughout (a span may be in an old and the new block for a moment; reads merge by span id);
    * replaced blocks are deleted after a grace period. Safe to run while appending and reading.
    *
-   * @return the number of blocks removed by merging (0 if nothing was worth merging)
+   * Blocks wholly older than the store's block retention are deleted the same way.
+   *
+   * @return the number of blocks removed by merging or retention (0 if nothing was to do)
    */
   int compact();
 

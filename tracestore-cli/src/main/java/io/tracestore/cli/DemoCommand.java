@@ -63,7 +63,9 @@ final class DemoCommand implements Callable<Integer> {
     out.printf("TraceStore demo: %,d spans into %s%n%n", spans, dir);
 
     long t0 = System.nanoTime();
-    WorkloadGenerator generator = new WorkloadGenerator(seed);
+    // traces of the last few minutes, so --start -1h and retention see them as recent
+    WorkloadGenerator generator = new WorkloadGenerator(io.tracestore.testing.WorkloadConfig.ofSeed(seed)
+        .withStart(java.time.Instant.now().minus(java.time.Duration.ofMinutes(5))));
     List<List<Span>> traces = new ArrayList<>();
     long generated = 0;
     while (generated < spans) {

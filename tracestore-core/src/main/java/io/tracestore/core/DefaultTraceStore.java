@@ -150,7 +150,7 @@ final class DefaultTraceStore implements TraceStore {
     if (spans.isEmpty()) {
       return;
     }
-    long[] sizes = SpanValidator.validate(spans, config.maxSpanBytes());
+    long[] sizes = SpanValidator.validate(spans, config.limits().maxSpanBytes());
     ByteSink sink = null;
     if (wal != null) {
       sink = sinks.get();
@@ -160,10 +160,12 @@ final class DefaultTraceStore implements TraceStore {
     appendLock.lock();
     try {
       ensureOpen();
+      long now = System.nanoTime();
+      checkLimits(spans, sizes, now);
       if (wal != null) {
         wal.append(sink);
       }
-      head.add(spans, sizes, System.nanoTime());
+      head.add(spans, sizes, now);
     } finally {
       appendLock.unlock();
     }
@@ -172,6 +174,57 @@ final class DefaultTraceStore implements TraceStore {
     }
     if (head.bytes() >= config.maxBlockBytes() && !cutLock.isLocked()) {
       maintenance.execute(this::maintain);
+    }
+  }
+
+  private double rateTokens = -1;
+  private long rateRefilledNanos;
+
+  /** Refuses the batch if it passes a limit; takes its bytes from the rate bucket otherwise. Under appendLock. */
+  private void checkLimits(List<Span> spans, long[] sizes, long now) {
+    TraceStoreConfig.Limits limits = config.limits();
+    Map<TraceId, Long> perTrace = new HashMap<>();
+    long total = 0;
+    for (int i = 0; i < sizes.length; i++) {
+      perTrace.merge(spans.get(i).traceId(), sizes[i], Long::sum);
+      total += sizes[i];
+    }
+    int newTraces = 0;
+    for (Map.Entry<TraceId, Long> e : perTrace.entrySet()) {
+      long held = head.traceBytes(e.getKey());
+      if (held == 0 && !head.contains(e.getKey())) {
+        newTraces++;
+      }
+      if (held + e.getValue() > limits.maxTraceBytes()) {
+        throw new io.tracestore.api.TraceTooLargeException(e.getKey(), "trace " + e.getKey() + " would hold about "
+            + (held + e.getValue()) + " bytes in memory, over the limit of " + limits.maxTraceBytes()
+            + " bytes per trace; nothing of the batch was stored");
+      }
+    }
+    if (limits.maxLiveTraces() > 0 && head.traceCount() + newTraces > limits.maxLiveTraces()) {
+      throw new io.tracestore.api.LimitExceededException("the batch would hold " + (head.traceCount() + newTraces)
+          + " live traces in memory, over the limit of " + limits.maxLiveTraces() + "; nothing of the batch was stored");
+    }
+    long rate = limits.ingestionBytesPerSecond();
+    if (rate > 0) {
+      long burst = limits.ingestionBurstBytes();
+      if (total > burst) {
+        throw new io.tracestore.api.LimitExceededException("a batch of about " + total + " bytes is larger than the ingestion burst of "
+            + burst + " bytes; split it");
+      }
+      if (rateTokens < 0) {
+        rateTokens = burst;
+        rateRefilledNanos = now;
+      }
+      rateTokens = Math.min(burst, rateTokens + (now - rateRefilledNanos) / 1e9 * rate);
+      rateRefilledNanos = now;
+      if (rateTokens < total) {
+        long waitNanos = (long) Math.ceil((total - rateTokens) / rate * 1e9);
+        throw new io.tracestore.api.RateLimitedException("ingestion rate limit of " + rate + " bytes/s reached; retry in "
+            + java.time.Duration.ofNanos(waitNanos).toMillis() + " ms; nothing of the batch was stored",
+            java.time.Duration.ofNanos(waitNanos));
+      }
+      rateTokens -= total;
     }
   }
 
@@ -320,11 +373,11 @@ final class DefaultTraceStore implements TraceStore {
     ensureOpen();
     cutLock.lock(); // one block-list change at a time; appends and reads go on
     try {
+      int removed = expire();
       Map<Long, List<BlockReader>> windows = new java.util.TreeMap<>();
       for (BlockReader b : blocks) {
         windows.computeIfAbsent(b.meta().minStartUnixNano() / COMPACTION_WINDOW_NANOS, k -> new ArrayList<>()).add(b);
       }
-      int removed = 0;
       for (List<BlockReader> window : windows.values()) {
         List<BlockReader> group = new ArrayList<>();
         long spans = 0;
@@ -345,6 +398,32 @@ final class DefaultTraceStore implements TraceStore {
     }
   }
 
+  /** Removes blocks whose every span ended before the retention horizon; returns how many. */
+  private int expire() {
+    long horizon = Math.subtractExact(
+        Math.multiplyExact(System.currentTimeMillis(), 1_000_000L), config.blockRetention().toNanos());
+    List<BlockReader> expired = blocks.stream().filter(b -> b.meta().maxEndUnixNano() < horizon).toList();
+    if (!expired.isEmpty()) {
+      blocks.removeAll(expired);
+      retire(expired);
+      LOG.info("retention: {} block(s) of tenant {} older than {} removed", expired.size(), config.tenant(), config.blockRetention());
+    }
+    return expired.size();
+  }
+
+  /** Deletes blocks no longer in the block list once the grace period has passed (or at close). */
+  private void retire(List<BlockReader> group) {
+    for (BlockReader b : group) {
+      decodedBlocks.invalidate(b.meta().blockId());
+    }
+    pendingDeletions.add(group);
+    maintenance.schedule(() -> {
+      if (pendingDeletions.remove(group)) {
+        deleteBlocks(group);
+      }
+    }, COMPACTION_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
   /** Writes the blocks of {@code group} as one; returns how many blocks that removed. */
   private int merge(List<BlockReader> group) {
     if (group.size() < 2) {
@@ -357,15 +436,7 @@ final class DefaultTraceStore implements TraceStore {
     BlockMeta meta = blockWriter.write(store, config.tenant(), spans);
     blocks.add(new BlockReader(store, meta)); // before the inputs leave: no reader misses a span
     blocks.removeAll(group);
-    for (BlockReader b : group) {
-      decodedBlocks.invalidate(b.meta().blockId());
-    }
-    pendingDeletions.add(group);
-    maintenance.schedule(() -> {
-      if (pendingDeletions.remove(group)) {
-        deleteBlocks(group);
-      }
-    }, COMPACTION_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    retire(group);
     LOG.debug("compacted {} blocks into {} ({} spans)", group.size(), meta.blockId(), meta.spanCount());
     return group.size() - 1;
   }

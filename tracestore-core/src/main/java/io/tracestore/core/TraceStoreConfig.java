@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  * @param maxBlockAge the head is cut into a block once its oldest span is this old
  * @param traceIdle a cut by age or size takes only traces idle this long, unless the head is over
  *     {@code maxBlockBytes} even without the live ones
- * @param maxSpanBytes a span estimated larger than this is refused
+ * @param limits what an append may add
+ * @param blockRetention {@link io.tracestore.api.TraceStore#compact()} deletes blocks whose every span
+ *     ended longer ago than this
  * @param blockOptions Parquet layout of blocks
  */
 public record TraceStoreConfig(
@@ -30,7 +32,8 @@ public record TraceStoreConfig(
     long maxBlockBytes,
     Duration maxBlockAge,
     Duration traceIdle,
-    long maxSpanBytes,
+    Limits limits,
+    Duration blockRetention,
     BlockWriter.Options blockOptions) {
 
   /** The tenant used when none is named (Tempo's name for it). */
@@ -46,10 +49,36 @@ public record TraceStoreConfig(
     if (maxBlockBytes <= 0) {
       throw new IllegalArgumentException("maxBlockBytes must be positive, got " + maxBlockBytes);
     }
-    if (maxSpanBytes <= 0) {
-      throw new IllegalArgumentException("maxSpanBytes must be positive, got " + maxSpanBytes);
-    }
+    Objects.requireNonNull(limits, "limits");
+    requirePositive(blockRetention, "blockRetention");
     Objects.requireNonNull(blockOptions, "blockOptions");
+  }
+
+  /**
+   * Limits on what appends may add; 0 means no limit where noted.
+   *
+   * @param maxSpanBytes a span estimated larger than this is refused ({@code InvalidSpanException})
+   * @param maxTraceBytes a trace whose spans not yet in a block would pass this is refused
+   *     ({@code TraceTooLargeException}; Tempo's default is 5 MB)
+   * @param ingestionBytesPerSecond sustained append rate in estimated bytes per second; 0 = no limit
+   * @param ingestionBurstBytes bytes that may be appended at once above the rate (token bucket size)
+   * @param maxLiveTraces most traces held in memory at once; 0 = no limit
+   */
+  public record Limits(long maxSpanBytes, long maxTraceBytes, long ingestionBytesPerSecond, long ingestionBurstBytes, int maxLiveTraces) {
+    /** 4 MiB spans, 5 MB traces, no rate limit, no live-trace limit. */
+    public static final Limits DEFAULT = new Limits(4L << 20, 5_000_000, 0, 0, 0);
+
+    public Limits {
+      if (maxSpanBytes <= 0 || maxTraceBytes <= 0) {
+        throw new IllegalArgumentException("maxSpanBytes and maxTraceBytes must be positive");
+      }
+      if (ingestionBytesPerSecond < 0 || ingestionBurstBytes < 0 || maxLiveTraces < 0) {
+        throw new IllegalArgumentException("rate, burst and live-trace limits must be >= 0 (0 = no limit)");
+      }
+      if (ingestionBytesPerSecond > 0 && ingestionBurstBytes <= 0) {
+        throw new IllegalArgumentException("a rate limit needs a positive burst");
+      }
+    }
   }
 
   /**

@@ -55,7 +55,8 @@ public final class TraceStores {
     private long maxBlockBytes = 128L * 1024 * 1024;
     private Duration maxBlockAge = Duration.ofMinutes(30);
     private Duration traceIdle = Duration.ofSeconds(10);
-    private long maxSpanBytes = 4L * 1024 * 1024;
+    private TraceStoreConfig.Limits limits = TraceStoreConfig.Limits.DEFAULT;
+    private Duration blockRetention = Duration.ofDays(14);
     private BlockWriter.Options blockOptions = BlockWriter.Options.DEFAULT;
     private Path directory;
 
@@ -126,7 +127,20 @@ public final class TraceStores {
 
     /** Refuse spans estimated larger than this (default 4 MiB). */
     public Builder maxSpanBytes(long bytes) {
-      this.maxSpanBytes = bytes;
+      this.limits = new TraceStoreConfig.Limits(bytes, limits.maxTraceBytes(), limits.ingestionBytesPerSecond(),
+          limits.ingestionBurstBytes(), limits.maxLiveTraces());
+      return this;
+    }
+
+    /** All append limits at once (see {@link TraceStoreConfig.Limits}). */
+    public Builder limits(TraceStoreConfig.Limits limits) {
+      this.limits = Objects.requireNonNull(limits);
+      return this;
+    }
+
+    /** {@code compact()} deletes blocks whose spans all ended longer ago than this (default 14 days). */
+    public Builder blockRetention(Duration retention) {
+      this.blockRetention = retention;
       return this;
     }
 
@@ -160,7 +174,7 @@ public final class TraceStores {
         throw new IllegalStateException("set an objectStore or a directory");
       }
       TraceStoreConfig config = new TraceStoreConfig(tenant, wal, fsyncPolicy, fsyncInterval, maxBlockBytes,
-          maxBlockAge, traceIdle, maxSpanBytes, blockOptions);
+          maxBlockAge, traceIdle, limits, blockRetention, blockOptions);
       return DefaultTraceStore.open(store, owns, config);
     }
   }

@@ -44,7 +44,9 @@ class CompactionTest {
     Collections.shuffle(shuffled, new Random(3)); // traces end up split across blocks
     Path storeDir = dir.resolve("s");
     List<String> before;
-    try (TraceStore store = TraceStores.builder().directory(storeDir).fsyncPolicy(FsyncPolicy.NEVER).build()) {
+    // RandomSpans' timestamps are from 2023: keep them past the default 14-day retention
+    try (TraceStore store = TraceStores.builder().directory(storeDir).fsyncPolicy(FsyncPolicy.NEVER)
+        .blockRetention(java.time.Duration.ofDays(36_500)).build()) {
       for (int i = 0; i < shuffled.size(); i += 300) {
         store.append(shuffled.subList(i, Math.min(shuffled.size(), i + 300)));
         store.flush();
@@ -64,7 +66,7 @@ class CompactionTest {
       }
       assertThat(store.compact()).as("nothing left to merge").isZero();
     }
-    try (TraceStore store = TraceStores.open(storeDir)) {
+    try (TraceStore store = TraceStores.builder().directory(storeDir).blockRetention(java.time.Duration.ofDays(36_500)).build()) {
       DefaultTraceStore impl = (DefaultTraceStore) store;
       long spansInBlocks = impl.blockMetas().stream().mapToLong(BlockMeta::spanCount).sum();
       assertThat(spansInBlocks).as("replaced blocks were deleted at close; only the head's duplicate is twice")
@@ -74,6 +76,23 @@ class CompactionTest {
       assertThat(impl.blockMetas().stream().mapToLong(BlockMeta::spanCount).sum()).as("the duplicate merged away")
           .isEqualTo(spans.size());
       assertThat(answers(store)).isEqualTo(before);
+    }
+  }
+
+  @Test
+  void compactionDeletesBlocksOlderThanTheRetentionAndKeepsNewerOnes() {
+    long now = System.currentTimeMillis() * 1_000_000L;
+    List<Span> old = new RandomSpans(5).traces(200, 5); // 2023
+    Span fresh = old.get(0).toBuilder().traceId(TraceId.of(77, 77)).startUnixNano(now - 1_000_000_000L).endUnixNano(now).build();
+    try (TraceStore store = TraceStores.builder().directory(dir.resolve("r")).blockRetention(java.time.Duration.ofDays(14)).build()) {
+      store.append(old);
+      store.flush();
+      store.append(fresh);
+      store.flush();
+      assertThat(store.compact()).isEqualTo(1);
+      assertThat(store.findTrace(old.get(0).traceId())).as("expired").isEmpty();
+      assertThat(store.findTrace(fresh.traceId())).isPresent();
+      assertThat(((DefaultTraceStore) store).blockMetas()).hasSize(1);
     }
   }
 }

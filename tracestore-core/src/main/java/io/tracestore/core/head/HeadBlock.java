@@ -73,6 +73,22 @@ public final class HeadBlock {
     }
   }
 
+  /** Estimated bytes held for one trace (0 if none). */
+  public long traceBytes(TraceId traceId) {
+    TraceBuffer t = traces.get(traceId);
+    if (t == null) {
+      return 0;
+    }
+    synchronized (t) {
+      return t.bytes;
+    }
+  }
+
+  /** True if spans of {@code traceId} are held. */
+  public boolean contains(TraceId traceId) {
+    return traces.containsKey(traceId);
+  }
+
   /** Estimated encoded bytes held. */
   public long bytes() {
     return bytes.get();
