@@ -38,8 +38,7 @@ class CompactionTest {
   @Test
   void compactionMergesSmallBlocksAndLeavesEveryTraceAndEveryAnswerUnchanged() throws Exception {
     List<Span> spans = new RandomSpans(21).traces(3_000, 15);
-    Map<TraceId, List<Span>> expected = new LinkedHashMap<>();
-    spans.forEach(s -> expected.computeIfAbsent(s.traceId(), k -> new ArrayList<>()).add(s));
+    Map<TraceId, List<Span>> expected = RandomSpans.byTrace(spans);
     List<Span> shuffled = new ArrayList<>(spans);
     Collections.shuffle(shuffled, new Random(3)); // traces end up split across blocks
     Path storeDir = dir.resolve("s");

@@ -28,14 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ConcurrencyAndFaultsTest {
   @TempDir Path dir;
 
-  private static Map<TraceId, List<Span>> byTrace(List<Span> spans) {
-    Map<TraceId, List<Span>> m = new LinkedHashMap<>();
-    for (Span s : spans) {
-      m.computeIfAbsent(s.traceId(), k -> new ArrayList<>()).add(s);
-    }
-    return m;
-  }
-
   @Test
   void concurrentAppendsReadsAndCutsLoseNothingAndNeverShowAPartialSpan() throws Exception {
     int writers = 3;
@@ -83,7 +75,7 @@ class ConcurrencyAndFaultsTest {
       cutter.get(1, TimeUnit.MINUTES);
       reader.get(1, TimeUnit.MINUTES);
       for (List<Span> spans : perWriter) {
-        for (Map.Entry<TraceId, List<Span>> e : byTrace(spans).entrySet()) {
+        for (Map.Entry<TraceId, List<Span>> e : RandomSpans.byTrace(spans).entrySet()) {
           assertThat(store.findTrace(e.getKey())).contains(new Trace(e.getKey(), e.getValue()));
         }
       }
@@ -149,7 +141,7 @@ class ConcurrencyAndFaultsTest {
   @Test
   void aFailedBlockUploadKeepsTheSpansReadableAndInTheWalUntilARetrySucceeds() throws Exception {
     List<Span> spans = new RandomSpans(77).traces(600, 10);
-    Map<TraceId, List<Span>> expected = byTrace(spans);
+    Map<TraceId, List<Span>> expected = RandomSpans.byTrace(spans);
     Path wal = dir.resolve("wal");
     try (LocalObjectStore local = new LocalObjectStore(dir.resolve("data"))) {
       FailingStore store = new FailingStore(local);

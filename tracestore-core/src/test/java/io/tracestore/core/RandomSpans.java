@@ -151,6 +151,15 @@ public final class RandomSpans {
     return out;
   }
 
+  /** Spans grouped by trace id, in first-seen order. */
+  public static java.util.Map<TraceId, List<Span>> byTrace(List<Span> spans) {
+    java.util.Map<TraceId, List<Span>> m = new java.util.LinkedHashMap<>();
+    for (Span s : spans) {
+      m.computeIfAbsent(s.traceId(), k -> new ArrayList<>()).add(s);
+    }
+    return m;
+  }
+
   public Random random() {
     return r;
   }

@@ -25,14 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 class TraceStoreRoundTripTest {
   @TempDir Path dir;
 
-  private static Map<TraceId, List<Span>> byTrace(List<Span> spans) {
-    Map<TraceId, List<Span>> m = new LinkedHashMap<>();
-    for (Span s : spans) {
-      m.computeIfAbsent(s.traceId(), k -> new ArrayList<>()).add(s);
-    }
-    return m;
-  }
-
   private static void assertAllTracesReadBack(TraceStore store, Map<TraceId, List<Span>> expected, String when) {
     for (Map.Entry<TraceId, List<Span>> e : expected.entrySet()) {
       Trace t = store.findTrace(e.getKey()).orElseThrow(() -> new AssertionError(when + ": trace " + e.getKey() + " missing"));
@@ -61,7 +53,7 @@ class TraceStoreRoundTripTest {
     for (int seed = 0; seed < 5; seed++) {
       Random r = new Random(seed);
       List<Span> spans = new RandomSpans(seed).traces(1_500, 25);
-      Map<TraceId, List<Span>> expected = byTrace(spans);
+      Map<TraceId, List<Span>> expected = RandomSpans.byTrace(spans);
       try (TraceStore store = TraceStores.inMemory()) {
         appendRandomly(store, spans, r, false);
         assertAllTracesReadBack(store, expected, "head only, seed " + seed);
@@ -77,7 +69,7 @@ class TraceStoreRoundTripTest {
       Random r = new Random(100 + seed);
       Path storeDir = dir.resolve("s" + seed);
       List<Span> spans = new RandomSpans(100 + seed).traces(1_500, 25);
-      Map<TraceId, List<Span>> expected = byTrace(spans);
+      Map<TraceId, List<Span>> expected = RandomSpans.byTrace(spans);
       try (TraceStore store = TraceStores.builder().directory(storeDir).fsyncPolicy(FsyncPolicy.NEVER)
           .blockOptions(new BlockWriter.Options(300, 50, 10, 0.05, 1)).build()) {
         appendRandomly(store, spans, r, true);
@@ -92,7 +84,7 @@ class TraceStoreRoundTripTest {
   @Test
   void spansLeftInTheWalAreRecoveredWhenAStoreIsNotClosed() {
     List<Span> spans = new RandomSpans(7).traces(800, 20);
-    Map<TraceId, List<Span>> expected = byTrace(spans);
+    Map<TraceId, List<Span>> expected = RandomSpans.byTrace(spans);
     Path storeDir = dir.resolve("crashy");
     TraceStore crashed = TraceStores.builder().directory(storeDir).fsyncPolicy(FsyncPolicy.ALWAYS).build();
     appendRandomly(crashed, spans.subList(0, 400), new Random(1), false);
@@ -121,7 +113,7 @@ class TraceStoreRoundTripTest {
   @Test
   void theHeadIsCutIntoBlocksWhenItPassesItsSizeLimit() throws Exception {
     List<Span> spans = new RandomSpans(5).traces(3_000, 10);
-    Map<TraceId, List<Span>> expected = byTrace(spans);
+    Map<TraceId, List<Span>> expected = RandomSpans.byTrace(spans);
     try (TraceStore store = TraceStores.builder().directory(dir.resolve("cuts")).maxBlockBytes(50_000)
         .traceIdle(Duration.ofMillis(20)).build()) {
       for (int i = 0; i < spans.size(); i += 100) {
