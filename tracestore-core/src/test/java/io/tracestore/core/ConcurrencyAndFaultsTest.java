@@ -28,7 +28,7 @@ class ConcurrencyAndFaultsTest {
   @TempDir Path dir;
 
   @Test
-  void concurrentAppendsReadsAndCutsLoseNothingAndNeverShowAPartialSpan() throws Exception {
+  void concurrentAppendsReadsCutsAndCompactionsLoseNothingAndNeverShowAPartialSpan() throws Exception {
     int writers = 3;
     List<List<Span>> perWriter = new ArrayList<>();
     for (int w = 0; w < writers; w++) {
@@ -37,7 +37,8 @@ class ConcurrencyAndFaultsTest {
     AtomicBoolean done = new AtomicBoolean();
     AtomicInteger reads = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(writers + 2);
-    try (TraceStore store = TraceStores.builder().directory(dir.resolve("c")).fsyncPolicy(FsyncPolicy.NEVER).build()) {
+    try (TraceStore store = TraceStores.builder().directory(dir.resolve("c")).fsyncPolicy(FsyncPolicy.NEVER)
+        .blockRetention(java.time.Duration.ofDays(36_500)).build()) {
       List<Future<?>> futures = new ArrayList<>();
       for (List<Span> spans : perWriter) {
         futures.add(pool.submit(() -> {
@@ -48,8 +49,11 @@ class ConcurrencyAndFaultsTest {
         }));
       }
       Future<?> cutter = pool.submit(() -> {
-        while (!done.get()) {
+        for (int round = 1; !done.get(); round++) {
           store.flush();
+          if (round % 4 == 0) {
+            store.compact(); // merges while appends and reads go on
+          }
           Thread.sleep(5);
         }
         return null;
