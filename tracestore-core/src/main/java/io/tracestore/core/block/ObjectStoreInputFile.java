@@ -9,7 +9,9 @@ import org.apache.parquet.io.SeekableInputStream;
 
 /**
  * A Parquet {@link InputFile} over one object, reading through ranged gets in chunks of at least
- * {@link #CHUNK} bytes (so Parquet's many small reads of a footer or page header cost one request).
+ * {@link #CHUNK} bytes (so Parquet's many small reads of a footer or page header cost one request;
+ * a read near the end fetches the last chunk, so footer length, footer and bloom filters usually
+ * cost one request together).
  * Thread-safe; each stream is not.
  */
 final class ObjectStoreInputFile implements InputFile {
@@ -71,9 +73,12 @@ final class ObjectStoreInputFile implements InputFile {
           pos += len;
           return len;
         }
-        int n = (int) Math.min(CHUNK, length - pos);
-        buf = store.getRange(key, pos, n);
-        bufStart = pos;
+        // near the end, take the file's last CHUNK bytes: the footer length, the footer and the
+        // bloom filters behind the data then come in one request
+        long start = Math.max(0, Math.min(pos, length - CHUNK));
+        int n = (int) Math.min(CHUNK, length - start);
+        buf = store.getRange(key, start, n);
+        bufStart = start;
       }
       int at = (int) (pos - bufStart);
       int n = Math.min(len, buf.length - at);

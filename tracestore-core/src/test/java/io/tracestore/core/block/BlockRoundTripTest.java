@@ -132,6 +132,30 @@ class BlockRoundTripTest {
   }
 
   @Test
+  void loadingABlocksFooterAndBloomFiltersTakesOneRangedRead() throws Exception {
+    BlockMeta meta = new BlockWriter(BlockWriter.Options.DEFAULT).write(store, "t", new RandomSpans(6).traces(3_000, 10));
+    java.util.concurrent.atomic.AtomicInteger ranges = new java.util.concurrent.atomic.AtomicInteger();
+    io.tracestore.spi.ObjectStore counting = new io.tracestore.spi.ObjectStore() {
+      @Override public void put(String key, byte[] data) throws java.io.IOException { store.put(key, data); }
+      @Override public boolean putIfAbsent(String key, byte[] data) { return store.putIfAbsent(key, data); }
+      @Override public byte[] get(String key) throws java.io.IOException { return store.get(key); }
+      @Override public byte[] getRange(String key, long offset, int length) throws java.io.IOException {
+        ranges.incrementAndGet();
+        return store.getRange(key, offset, length);
+      }
+      @Override public long size(String key) throws java.io.IOException { return store.size(key); }
+      @Override public boolean exists(String key) { return store.exists(key); }
+      @Override public java.util.List<String> list(String prefix) { return store.list(prefix); }
+      @Override public boolean delete(String key) { return store.delete(key); }
+    };
+    assertThat(meta.dataSize()).isGreaterThan(ObjectStoreInputFile.CHUNK);
+    // an id inside the block's range that it does not hold: footer and bloom filter only
+    TraceId absent = TraceId.of(meta.minTraceId().high(), meta.minTraceId().low() + 1);
+    assertThat(new BlockReader(counting, meta).findTrace(absent)).isEmpty();
+    assertThat(ranges.get()).isEqualTo(1);
+  }
+
+  @Test
   void hadoopIsNotOnTheRuntimeClasspath() {
     assertThatThrownBy(() -> Class.forName("org.apache.hadoop.conf.Configuration")).isInstanceOf(ClassNotFoundException.class);
   }
