@@ -7,6 +7,7 @@ import io.tracestore.api.SearchResult;
 import io.tracestore.api.Span;
 import io.tracestore.api.TraceId;
 import io.tracestore.api.TraceStore;
+import io.tracestore.core.FsyncPolicy;
 import io.tracestore.core.TraceStores;
 import io.tracestore.core.search.reference.RefQuery.Pipeline;
 import java.nio.file.Path;
@@ -37,8 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 @DisplayName("Differential: engine vs reference evaluator")
 class DifferentialSearchTest {
   private static final long SEED = Long.getLong("diff.seed", 0x5EED_2026_0004L);
-  private static final int DATASETS = Integer.getInteger("diff.datasets", 50);
-  private static final int QUERIES = Integer.getInteger("diff.queries", 200);
+  private static final int DATASETS = Integer.getInteger("diff.datasets", 40);
+  private static final int QUERIES = Integer.getInteger("diff.queries", 250);
   private static final int MAX_REPORTED = 6;
 
   @TempDir
@@ -54,6 +55,7 @@ class DifferentialSearchTest {
     int combinations = 0;
     int searches = 0;
     int matching = 0;
+    long[] phase = new long[4]; // load, reference, in-memory search, directory search
     for (int d = 0; d < DATASETS && failures.size() < MAX_REPORTED; d++) {
       List<List<Span>> traces = RandomData.dataset(rnd, d);
       Map<TraceId, List<Span>> byId = new LinkedHashMap<>();
@@ -62,13 +64,16 @@ class DifferentialSearchTest {
       }
       long loadSeed = rnd.nextLong();
       try (TraceStore memory = TraceStores.inMemory();
-          TraceStore disk = TraceStores.builder().directory(tmp.resolve("d" + d)).build()) {
+          TraceStore disk = TraceStores.builder().directory(tmp.resolve("d" + d)).fsyncPolicy(FsyncPolicy.NEVER).build()) {
+        long t0 = System.nanoTime();
         load(memory, traces, new Random(loadSeed));
         load(disk, traces, new Random(loadSeed + 1));
+        phase[0] += System.nanoTime() - t0;
         RandomQueries gen = new RandomQueries(rnd);
         for (int q = 0; q < QUERIES; q++) {
           Pipeline query = gen.pipeline();
           String text = query.text();
+          long t1 = System.nanoTime();
           Map<TraceId, Set<Long>> expected = new TreeMap<>();
           byId.forEach((id, spans) -> {
             Set<Long> m = ReferenceEvaluator.matchedSpanIds(query, spans);
@@ -77,14 +82,17 @@ class DifferentialSearchTest {
             }
           });
           combinations++;
+          phase[1] += System.nanoTime() - t1;
           if (!expected.isEmpty()) {
             matching++;
           }
           for (TraceStore store : List.of(memory, disk)) {
             searches++;
             Map<TraceId, Set<Long>> got;
+            long t2 = System.nanoTime();
             try {
               got = engine(store, text);
+              phase[store == memory ? 2 : 3] += System.nanoTime() - t2;
             } catch (RuntimeException e) {
               failures.add(header(d, store == memory, text) + "engine threw " + e);
               failedQueries.add(text);
@@ -101,8 +109,9 @@ class DifferentialSearchTest {
       }
     }
     long ms = (System.nanoTime() - started) / 1_000_000;
-    System.out.printf("differential: seed %d, %d query x dataset combinations (%d searches), %d matching, %d ms%n",
-        SEED, combinations, searches, matching, ms);
+    System.out.printf("differential: seed %d, %d query x dataset combinations (%d searches), %d matching, %d ms"
+        + " (load %d ms, reference %d ms, in-memory %d ms, directory %d ms)%n", SEED, combinations, searches, matching,
+        ms, phase[0] / 1_000_000, phase[1] / 1_000_000, phase[2] / 1_000_000, phase[3] / 1_000_000);
     assertThat(failures).as("disagreements (seed %d)", SEED).isEmpty();
     assertThat(combinations).isGreaterThanOrEqualTo(DATASETS * QUERIES);
     assertThat(matching).as("queries matching something").isGreaterThan(combinations / 4);
