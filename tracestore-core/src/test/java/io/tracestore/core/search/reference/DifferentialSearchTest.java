@@ -102,6 +102,18 @@ class DifferentialSearchTest {
               failures.add(describe(d, store == memory, query, byId, expected, got));
             }
           }
+          if (q % 4 == 0 && !failedQueries.contains(text)) {
+            // limit and spansPerSpanSet: the newest k matches (ties: smallest trace id), spans listed up to the cap
+            TraceStore store = q % 8 == 0 ? memory : disk;
+            int limit = 1 + rnd.nextInt(4);
+            int perSet = rnd.nextInt(4);
+            String problem = limited(store, text, limit, perSet, expected, byId);
+            searches++;
+            if (problem != null && failedQueries.add(text)) {
+              failures.add(header(d, store == memory, text) + "limit " + limit + ", spansPerSpanSet " + perSet + ": "
+                  + problem);
+            }
+          }
           if (failures.size() >= MAX_REPORTED) {
             break;
           }
@@ -140,6 +152,43 @@ class DifferentialSearchTest {
     if (rnd.nextBoolean()) {
       store.flush();
     }
+  }
+
+  /** Checks a limited search; null if it is right, else what is wrong. */
+  private static String limited(TraceStore store, String query, int limit, int perSet,
+      Map<TraceId, Set<Long>> expected, Map<TraceId, List<Span>> byId) {
+    List<TraceId> best = new ArrayList<>(expected.keySet());
+    best.sort((a, b) -> {
+      int c = Long.compare(start(byId.get(b)), start(byId.get(a)));
+      return c != 0 ? c : a.compareTo(b);
+    });
+    best = best.subList(0, Math.min(limit, best.size()));
+    SearchResult r = store.search(SearchRequest.of(query).withLimit(limit).withSpansPerSpanSet(perSet));
+    List<TraceId> got = new ArrayList<>();
+    for (SearchResult.TraceMatch t : r.traces()) {
+      got.add(t.traceId());
+      Set<Long> exp = expected.getOrDefault(t.traceId(), Set.of());
+      for (SearchResult.SpanSet set : t.spanSets()) {
+        int listed = perSet == 0 ? set.matched() : Math.min(perSet, set.matched());
+        if (set.spans().size() != listed) {
+          return "trace " + t.traceId() + " lists " + set.spans().size() + " spans of " + set.matched();
+        }
+        for (SearchResult.MatchedSpan m : set.spans()) {
+          if (!exp.contains(m.spanId().value())) {
+            return "trace " + t.traceId() + " lists span " + m.spanId() + ", expected only " + exp;
+          }
+        }
+      }
+    }
+    return got.equals(best) ? null : "expected traces " + best + ", engine " + got;
+  }
+
+  private static long start(List<Span> trace) {
+    long start = Long.MAX_VALUE;
+    for (Span s : trace) {
+      start = Math.min(start, s.startUnixNano());
+    }
+    return start;
   }
 
   static Map<TraceId, Set<Long>> engine(TraceStore store, String query) {

@@ -7,6 +7,8 @@ import io.tracestore.core.search.reference.RefQuery.Agg;
 import io.tracestore.core.search.reference.RefQuery.And;
 import io.tracestore.core.search.reference.RefQuery.Arith;
 import io.tracestore.core.search.reference.RefQuery.Attr;
+import io.tracestore.core.search.reference.RefQuery.Bare;
+import io.tracestore.core.search.reference.RefQuery.Neg;
 import io.tracestore.core.search.reference.RefQuery.By;
 import io.tracestore.core.search.reference.RefQuery.Cmp;
 import io.tracestore.core.search.reference.RefQuery.Coalesce;
@@ -156,6 +158,9 @@ final class RandomQueries {
     if (k == 3 && rnd.nextInt(3) == 0) {
       return new True();
     }
+    if (k == 4 && rnd.nextInt(3) == 0) {
+      return new Bare(new Attr(pick(new String[] {"span", "", "event", "resource"}), pick(new String[] {"b", "i"})));
+    }
     return atom();
   }
 
@@ -198,7 +203,7 @@ final class RandomQueries {
   private static boolean isDurationField(Val f) {
     return f instanceof Intr i && (i.text().equals("duration") || i.text().equals("trace:duration")
         || i.text().equals("event:timeSinceStart"))
-        || f instanceof Arith a && isDurationField(a.l());
+        || f instanceof Arith a && isDurationField(a.l()) || f instanceof Neg n && isDurationField(n.v());
   }
 
   Val stringField() {
@@ -228,9 +233,12 @@ final class RandomQueries {
       default -> new Attr(pick(SCOPES), "i");
     };
     if (rnd.nextInt(5) == 0 && !(base instanceof Attr a && a.name().equals("arr"))) {
-      String op = pick(new String[] {"+", "-", "*", "/", "%"});
+      if (rnd.nextInt(4) == 0) {
+        return new Neg(base);
+      }
+      String op = pick(new String[] {"+", "-", "*", "/", "%", "^"});
       Lit rhs = isDurationField(base) && (op.equals("+") || op.equals("-")) && rnd.nextBoolean()
-          ? durLit() : intLit(4);
+          ? durLit() : op.equals("^") ? intLit(3) : intLit(4);
       return new Arith(op, base, rhs);
     }
     return base;

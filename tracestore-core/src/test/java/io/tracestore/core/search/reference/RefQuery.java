@@ -13,7 +13,7 @@ final class RefQuery {
   // ------------------------------------------------------------------ values inside a filter
 
   /** A value expression: literal, attribute, intrinsic or arithmetic. */
-  sealed interface Val permits Lit, Attr, Intr, Arith {
+  sealed interface Val permits Lit, Attr, Intr, Arith, Neg {
     String text();
   }
 
@@ -31,7 +31,15 @@ final class RefQuery {
   /** An intrinsic by its TraceQL spelling ({@code name}, {@code span:childCount}, ...). */
   record Intr(String text) implements Val {}
 
-  /** {@code (l op r)} with op one of + - * / %. */
+  /** {@code -(v)}. */
+  record Neg(Val v) implements Val {
+    @Override
+    public String text() {
+      return "-(" + v.text() + ")";
+    }
+  }
+
+  /** {@code (l op r)} with op one of + - * / % ^. */
   record Arith(String op, Val l, Val r) implements Val {
     @Override
     public String text() {
@@ -42,7 +50,7 @@ final class RefQuery {
   // ------------------------------------------------------------------ conditions inside a filter
 
   /** A boolean expression inside {@code { }}. */
-  sealed interface Cond permits True, Cmp, NilTest, And, Or, Not {
+  sealed interface Cond permits True, Cmp, NilTest, And, Or, Not, Bare {
     String text();
   }
 
@@ -51,6 +59,14 @@ final class RefQuery {
     @Override
     public String text() {
       return "true";
+    }
+  }
+
+  /** A bare value as a condition ({@code span.b}): true only if it is the boolean true. */
+  record Bare(Val v) implements Cond {
+    @Override
+    public String text() {
+      return v.text();
     }
   }
 

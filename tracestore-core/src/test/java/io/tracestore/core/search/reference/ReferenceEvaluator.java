@@ -11,6 +11,8 @@ import io.tracestore.core.search.reference.RefQuery.Agg;
 import io.tracestore.core.search.reference.RefQuery.And;
 import io.tracestore.core.search.reference.RefQuery.Arith;
 import io.tracestore.core.search.reference.RefQuery.Attr;
+import io.tracestore.core.search.reference.RefQuery.Bare;
+import io.tracestore.core.search.reference.RefQuery.Neg;
 import io.tracestore.core.search.reference.RefQuery.By;
 import io.tracestore.core.search.reference.RefQuery.Cmp;
 import io.tracestore.core.search.reference.RefQuery.Coalesce;
@@ -349,6 +351,9 @@ public final class ReferenceEvaluator {
     if (c instanceof Not n) {
       return reads(n.a(), what);
     }
+    if (c instanceof Bare b) {
+      return reads(b.v(), what);
+    }
     return false;
   }
 
@@ -362,6 +367,9 @@ public final class ReferenceEvaluator {
     if (v instanceof Arith a) {
       return reads(a.l(), what) || reads(a.r(), what);
     }
+    if (v instanceof Neg n) {
+      return reads(n.v(), what);
+    }
     return false;
   }
 
@@ -369,6 +377,15 @@ public final class ReferenceEvaluator {
   private record Row(Span span, SpanEvent event, SpanLink link, List<Span> trace) {}
 
   private static boolean truth(Cond c, Row row) {
+    return condValue(c, row) == Boolean.TRUE;
+  }
+
+  /**
+   * A condition's value: true, false, or null where {@code !} met something other than a boolean
+   * ({@code !span.b} with b missing is not true; {@code !(span.x = 1)} with x missing is, since the
+   * comparison is false). {@code && ||} treat anything but true as false.
+   */
+  private static Boolean condValue(Cond c, Row row) {
     if (c instanceof True) {
       return true;
     }
@@ -386,7 +403,11 @@ public final class ReferenceEvaluator {
     if (c instanceof Or o) {
       return truth(o.a(), row) || truth(o.b(), row);
     }
-    return !truth(((Not) c).a(), row);
+    if (c instanceof Bare b) {
+      return value(b.v(), row) instanceof Boolean x ? x : null;
+    }
+    Boolean inner = condValue(((Not) c).a(), row);
+    return inner == null ? null : !inner;
   }
 
   /** A field's value outside a filter (by(), aggregates): event and link fields read the first one. */
@@ -407,6 +428,16 @@ public final class ReferenceEvaluator {
     }
     if (v instanceof Intr i) {
       return intrinsic(i.text(), row);
+    }
+    if (v instanceof Neg n) {
+      Object x = value(n.v(), row);
+      if (x instanceof Long l) {
+        return -l;
+      }
+      if (x instanceof Double d) {
+        return -d;
+      }
+      return x instanceof Dur d ? new Dur(-d.nanos()) : null;
     }
     Arith a = (Arith) v;
     return arithmetic(a.op(), value(a.l(), row), value(a.r(), row));
@@ -534,6 +565,16 @@ public final class ReferenceEvaluator {
         case "*" -> x * y;
         case "/" -> y == 0 ? null : (Object) (x / y);
         case "%" -> y == 0 ? null : (Object) (x % y);
+        case "^" -> {
+          if (y < 0) {
+            yield Math.pow(x, y);
+          }
+          long r = 1;
+          for (long k = 0; k < y; k++) {
+            r *= x;
+          }
+          yield r;
+        }
         default -> throw new IllegalArgumentException(op);
       };
     }
@@ -548,6 +589,7 @@ public final class ReferenceEvaluator {
       case "*" -> x * y;
       case "/" -> x / y;
       case "%" -> x % y;
+      case "^" -> Math.pow(x, y);
       default -> throw new IllegalArgumentException(op);
     };
   }
