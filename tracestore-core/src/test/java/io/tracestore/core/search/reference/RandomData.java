@@ -24,7 +24,7 @@ final class RandomData {
   static final long BASE = 1_700_000_000_000_000_000L;
   private static final long[] DURATIONS = {
       0, 1, 999, 1_000, 1_001, 999_999, 1_000_000, 1_000_001, 2_000_000, 5_000_000};
-  private static final String[] STRINGS = {"a", "b", "ab", "", "n1", "svc1", "boom"};
+  private static final String[] STRINGS = {"a", "b", "ab", "", "n1", "svc1", "boom", "\u00e9", "\uff5a", "\ud83d\ude00a"};
 
   private RandomData() {}
 

@@ -39,8 +39,9 @@ final class RandomQueries {
   static final String[] SET_OPS = {
       "&&", "||", ">", ">>", "<", "<<", "~", "!>", "!>>", "!<", "!<<", "!~", "&>", "&>>", "&<", "&<<", "&~"};
   private static final String[] SCOPES = {"span", "resource", "", "event", "link", "instrumentation"};
-  private static final String[] STRINGS = {"a", "b", "ab", "", "n1", "n2", "svc1", "boom", "e1", "retry", "lib0"};
-  private static final String[] REGEXES = {"a.*", "n[0-2]", "svc(1|2)", ".*b", "", "b|ab", "retry|e0", "lib.*"};
+  private static final String[] STRINGS = {
+      "a", "b", "ab", "", "n1", "n2", "svc1", "boom", "e1", "retry", "lib0", "\u00e9", "\uff5a", "\ud83d\ude00"};
+  private static final String[] REGEXES = {"a.*", "n[0-2]", "svc(1|2)", ".*b", "", "b|ab", "retry|e0", "lib.*", ".a", "\u00e9|\uff5a"};
   private static final String[] DUR_LITS = {"0ns", "1ns", "999ns", "1us", "1000ns", "1ms", "1000000ns", "1000001ns", "2ms", "3ms", "5ms"};
 
   private final Random rnd;

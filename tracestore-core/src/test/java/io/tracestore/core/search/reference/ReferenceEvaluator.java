@@ -33,6 +33,7 @@ import io.tracestore.core.search.reference.RefQuery.True;
 import io.tracestore.core.search.reference.RefQuery.Val;
 import io.tracestore.core.search.reference.RefQuery.Wrapped;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -634,7 +635,7 @@ public final class ReferenceEvaluator {
         c = x < y ? -1 : x > y ? 1 : 0;
       }
     } else if (a instanceof String x && b instanceof String y) {
-      c = x.compareTo(y); // the generator uses ASCII only: UTF-16 order is code point order
+      c = Arrays.compare(x.codePoints().toArray(), y.codePoints().toArray()); // by code point, as Go's byte order
     } else if ((a instanceof Boolean || a instanceof StatusCode || a instanceof SpanKind)
         && a.getClass() == b.getClass()) {
       return switch (op) {
