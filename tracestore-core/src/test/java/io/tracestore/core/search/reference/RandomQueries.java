@@ -72,7 +72,9 @@ final class RandomQueries {
         stages.add(countAgg());
       }
       if (rnd.nextBoolean()) {
-        stages.add(new StageFilter(new Filter(cond(1))));
+        // per group: a structural operator relates spans of the same group only
+        SetQ later = set(1);
+        stages.add(new StageFilter(hasWrapped(later) ? new Filter(cond(1)) : later));
       }
     } else if (shape == 7) {
       stages.add(new By(byField()));
@@ -83,7 +85,10 @@ final class RandomQueries {
       }
     } else if (shape == 8) {
       stages.add(new Coalesce());
-      stages.add(rnd.nextBoolean() ? agg() : new Select(stringField()));
+      int next = rnd.nextInt(3);
+      SetQ later = set(1);
+      stages.add(next == 0 ? agg() : next == 1 ? new Select(new Attr("span", "s"))
+          : new StageFilter(hasWrapped(later) ? new Filter(cond(1)) : later));
     } else {
       SetQ later = set(1);
       stages.add(new StageFilter(hasWrapped(later) ? new Filter(cond(1)) : later));
