@@ -271,12 +271,30 @@ final class PipelineCompiler {
         if (value == null) {
           continue;
         }
-        if (constant != null && Values.compare(op, value, constant)) {
+        // an average of durations is reported in whole nanoseconds but compared exactly, as Tempo
+        // compares its float average: avg(1ns, 2ms) = 1000000.5ns is > 1ms and != 1ms
+        Object compared = fn == AggregateFunction.AVG && value instanceof Values.Dur ? exactAverage(field, c, ss) : value;
+        if (constant != null && Values.compare(op, compared, constant)) {
           out.add(ss.with(name, value));
         }
       }
       return out;
     };
+  }
+
+  /** The average of the numeric values of {@code field} over the set, as a float. */
+  private static Double exactAverage(Eval field, EvalContext c, SpanSetData ss) {
+    int count = 0;
+    double sum = 0;
+    for (int i : ss.spans) {
+      c.at(i);
+      Object v = field.eval(c);
+      if (Values.isNumeric(v)) {
+        count++;
+        sum += Values.asDouble(v);
+      }
+    }
+    return sum / count;
   }
 
   /** avg/min/max/sum of {@code field} over the set; null if no span has a numeric value. */
