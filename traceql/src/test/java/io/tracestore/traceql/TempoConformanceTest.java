@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tracestore.traceql.ast.Query;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
+
+
+
+
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -32,9 +32,6 @@ import org.junit.jupiter.api.TestFactory;
  */
 @DisplayName("Tempo TraceQL conformance examples")
 class TempoConformanceTest {
-  private static final String DEFAULT_PATH =
-      "../../shared/conformance/tempo-traceql-test_examples.yaml";
-
   /**
    * Cases that deliberately behave differently from Tempo, by "category#index" (0-based within
    * the category), each with the reason. Empty: every case matches.
@@ -91,7 +88,7 @@ class TempoConformanceTest {
   @Test
   @DisplayName("the conformance file has the 463 cases its SOURCE.txt describes")
   void theFileHasTheExpectedNumberOfCases() throws IOException {
-    Map<String, List<String>> all = load();
+    Map<String, List<String>> all = ConformanceFile.load();
     assumeTrue(all != null, "conformance file not found");
     int total = all.values().stream().mapToInt(List::size).sum();
     assertThat(all.get("valid")).hasSize(284);
@@ -119,7 +116,7 @@ class TempoConformanceTest {
   private static Stream<Case> cases(String category) {
     Map<String, List<String>> all;
     try {
-      all = load();
+      all = ConformanceFile.load();
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -132,91 +129,5 @@ class TempoConformanceTest {
       }
     }
     return out.stream();
-  }
-
-  private static Map<String, List<String>> load() throws IOException {
-    String configured = System.getProperty("tracestore.conformance");
-    Path path = Paths.get(configured != null ? configured : DEFAULT_PATH);
-    if (!Files.isRegularFile(path)) {
-      return null;
-    }
-    return parseYaml(Files.readAllLines(path, StandardCharsets.UTF_8));
-  }
-
-  /** Reads the file's simple shape: top-level keys holding lists of quoted or plain scalars. */
-  static Map<String, List<String>> parseYaml(List<String> lines) {
-    Map<String, List<String>> out = new LinkedHashMap<>();
-    List<String> current = null;
-    for (String raw : lines) {
-      String line = raw.stripTrailing();
-      String trimmed = line.strip();
-      if (trimmed.isEmpty() || trimmed.startsWith("#")) {
-        continue;
-      }
-      if (!Character.isWhitespace(line.charAt(0)) && trimmed.endsWith(":")) {
-        current = new ArrayList<>();
-        out.put(trimmed.substring(0, trimmed.length() - 1), current);
-        continue;
-      }
-      if (trimmed.startsWith("- ") && current != null) {
-        current.add(scalar(trimmed.substring(2).strip()));
-      }
-    }
-    return out;
-  }
-
-  private static String scalar(String s) {
-    if (s.startsWith("'")) {
-      StringBuilder sb = new StringBuilder();
-      for (int i = 1; i < s.length(); i++) {
-        char c = s.charAt(i);
-        if (c == '\'') {
-          if (i + 1 < s.length() && s.charAt(i + 1) == '\'') {
-            sb.append('\'');
-            i++;
-          } else {
-            return sb.toString();
-          }
-        } else {
-          sb.append(c);
-        }
-      }
-      throw new IllegalArgumentException("unterminated single-quoted scalar: " + s);
-    }
-    if (s.startsWith("\"")) {
-      StringBuilder sb = new StringBuilder();
-      for (int i = 1; i < s.length(); i++) {
-        char c = s.charAt(i);
-        if (c == '"') {
-          return sb.toString();
-        }
-        if (c == '\\') {
-          char e = s.charAt(++i);
-          switch (e) {
-            case 'n' -> sb.append('\n');
-            case 't' -> sb.append('\t');
-            case 'r' -> sb.append('\r');
-            case '0' -> sb.append('\0');
-            case '"' -> sb.append('"');
-            case '\\' -> sb.append('\\');
-            case '/' -> sb.append('/');
-            case 'x' -> {
-              sb.append((char) Integer.parseInt(s.substring(i + 1, i + 3), 16));
-              i += 2;
-            }
-            case 'u' -> {
-              sb.append((char) Integer.parseInt(s.substring(i + 1, i + 5), 16));
-              i += 4;
-            }
-            default -> throw new IllegalArgumentException("unsupported YAML escape \\" + e);
-          }
-        } else {
-          sb.append(c);
-        }
-      }
-      throw new IllegalArgumentException("unterminated double-quoted scalar: " + s);
-    }
-    int comment = s.indexOf(" #");
-    return (comment >= 0 ? s.substring(0, comment) : s).strip();
   }
 }

@@ -7,6 +7,7 @@ import io.tracestore.api.SearchRequest;
 import io.tracestore.api.SearchResult;
 import io.tracestore.api.TraceStoreException;
 import io.tracestore.testing.WorkloadGenerator;
+import io.tracestore.traceql.ConformanceFile;
 import io.tracestore.traceql.TraceQL;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.tracestore.core.search;
+package io.tracestore.traceql;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,16 +13,16 @@ import java.util.Map;
 /**
  * Reads Grafana Tempo's TraceQL conformance examples (AGPL test data kept outside this repository,
  * read at test time only) from {@code ../../shared/conformance/} relative to the module directory
- * or from the system property {@code tracestore.conformance}. The parsing helper is the traceql
- * module's test helper, copied.
+ * or from the system property {@code tracestore.conformance}. Shared with other modules' tests
+ * through the traceql test-jar; never packaged into a library artifact.
  */
-final class ConformanceFile {
+public final class ConformanceFile {
   private static final String DEFAULT_PATH = "../../shared/conformance/tempo-traceql-test_examples.yaml";
 
   private ConformanceFile() {}
 
   /** The queries by category ({@code valid}, {@code parse_fails}, ...), or null if the file is absent. */
-  static Map<String, List<String>> load() throws IOException {
+  public static Map<String, List<String>> load() throws IOException {
     String configured = System.getProperty("tracestore.conformance");
     Path path = Paths.get(configured != null ? configured : DEFAULT_PATH);
     if (!Files.isRegularFile(path)) {
