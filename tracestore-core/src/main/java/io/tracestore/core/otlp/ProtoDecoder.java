@@ -73,17 +73,39 @@ final class ProtoDecoder {
 
   /** Accumulates a message that may be sent in several parts (proto3 merges repeated occurrences). */
   private static final class ResourceAcc {
-    ArrayList<Attribute> attrs;
+    final AttrAcc attrs = new AttrAcc();
     int dropped;
-    int emptyValues;
+  }
+
+  /** The attributes of one message as they arrive; an empty AnyValue is counted as dropped. */
+  private static final class AttrAcc {
+    ArrayList<Attribute> list;
+    int empty;
+    int seen;
+
+    io.tracestore.api.Attributes build() {
+      return AttrList.build(list);
+    }
+  }
+
+  /** Decodes one {@code attributes} KeyValue field into {@code acc}. */
+  private void attribute(AttrAcc acc, long tag, int tagAt, int end) {
+    int subEnd = lengthDelimited(tag, tagAt, end, "attributes");
+    path.push("attributes", acc.seen++);
+    Attribute a = keyValue(subEnd, 0);
+    path.pop();
+    if (a == null) {
+      acc.empty++;
+    } else {
+      (acc.list == null ? acc.list = new ArrayList<>() : acc.list).add(a);
+    }
   }
 
   private static final class ScopeGroup {
     String name = "";
     String version = "";
-    ArrayList<Attribute> attrs;
+    final AttrAcc attrs = new AttrAcc();
     int dropped;
-    int emptyValues;
     String schemaUrl = "";
     final ArrayList<Span.Builder> spans = new ArrayList<>();
   }
@@ -115,10 +137,10 @@ final class ProtoDecoder {
         default -> skip(tag, tagAt, end);
       }
     }
-    Resource resource = new Resource(AttrList.build(res.attrs), res.dropped + res.emptyValues, schemaUrl);
+    Resource resource = new Resource(res.attrs.build(), res.dropped + res.attrs.empty, schemaUrl);
     for (ScopeGroup g : groups) {
       InstrumentationScope scope =
-          new InstrumentationScope(g.name, g.version, AttrList.build(g.attrs), g.dropped + g.emptyValues, g.schemaUrl);
+          new InstrumentationScope(g.name, g.version, g.attrs.build(), g.dropped + g.attrs.empty, g.schemaUrl);
       for (Span.Builder b : g.spans) {
         out.add(b.resource(resource).scope(scope).build());
       }
@@ -126,22 +148,11 @@ final class ProtoDecoder {
   }
 
   private void resource(int end, ResourceAcc res) {
-    int n = res.attrs == null ? 0 : res.attrs.size();
     while (pos < end) {
       int tagAt = pos;
       long tag = readTag(end);
       switch ((int) (tag >>> 3)) {
-        case 1 -> {
-          int subEnd = lengthDelimited(tag, tagAt, end, "attributes");
-          path.push("attributes", n++);
-          Attribute a = keyValue(subEnd, 0);
-          path.pop();
-          if (a == null) {
-            res.emptyValues++;
-          } else {
-            (res.attrs == null ? res.attrs = new ArrayList<>() : res.attrs).add(a);
-          }
-        }
+        case 1 -> attribute(res.attrs, tag, tagAt, end);
         case 2 -> res.dropped = uint32(tag, tagAt, end, "droppedAttributesCount");
         default -> skip(tag, tagAt, end); // entity_refs (3, in development) and anything newer
       }
@@ -173,24 +184,13 @@ final class ProtoDecoder {
   }
 
   private void scope(int end, ScopeGroup g) {
-    int n = g.attrs == null ? 0 : g.attrs.size();
     while (pos < end) {
       int tagAt = pos;
       long tag = readTag(end);
       switch ((int) (tag >>> 3)) {
         case 1 -> g.name = string(tag, tagAt, end, "name");
         case 2 -> g.version = string(tag, tagAt, end, "version");
-        case 3 -> {
-          int subEnd = lengthDelimited(tag, tagAt, end, "attributes");
-          path.push("attributes", n++);
-          Attribute a = keyValue(subEnd, 0);
-          path.pop();
-          if (a == null) {
-            g.emptyValues++;
-          } else {
-            (g.attrs == null ? g.attrs = new ArrayList<>() : g.attrs).add(a);
-          }
-        }
+        case 3 -> attribute(g.attrs, tag, tagAt, end);
         case 4 -> g.dropped = uint32(tag, tagAt, end, "droppedAttributesCount");
         default -> skip(tag, tagAt, end);
       }
@@ -199,14 +199,12 @@ final class ProtoDecoder {
 
   private Span.Builder span(int end) {
     Span.Builder b = Span.builder();
-    ArrayList<Attribute> attrs = null;
+    AttrAcc attrs = new AttrAcc();
     int dropped = 0;
-    int emptyValues = 0;
     ArrayList<SpanEvent> events = null;
     ArrayList<SpanLink> links = null;
     StatusCode statusCode = StatusCode.UNSET;
     String statusMessage = "";
-    int nAttrs = 0;
     while (pos < end) {
       int tagAt = pos;
       long tag = readTag(end);
@@ -219,17 +217,7 @@ final class ProtoDecoder {
         case 6 -> b.kind(kind(tag, tagAt, end));
         case 7 -> b.startUnixNano(fixed64(tag, tagAt, end, "startTimeUnixNano"));
         case 8 -> b.endUnixNano(fixed64(tag, tagAt, end, "endTimeUnixNano"));
-        case 9 -> {
-          int subEnd = lengthDelimited(tag, tagAt, end, "attributes");
-          path.push("attributes", nAttrs++);
-          Attribute a = keyValue(subEnd, 0);
-          path.pop();
-          if (a == null) {
-            emptyValues++;
-          } else {
-            (attrs == null ? attrs = new ArrayList<>() : attrs).add(a);
-          }
-        }
+        case 9 -> attribute(attrs, tag, tagAt, end);
         case 10 -> dropped = uint32(tag, tagAt, end, "droppedAttributesCount");
         case 11 -> {
           if (events == null) {
@@ -269,7 +257,7 @@ final class ProtoDecoder {
         default -> skip(tag, tagAt, end);
       }
     }
-    b.attributes(AttrList.build(attrs)).droppedAttributesCount(dropped + emptyValues);
+    b.attributes(attrs.build()).droppedAttributesCount(dropped + attrs.empty);
     b.status(statusCode, statusMessage);
     if (events != null) {
       b.events(events);
@@ -283,43 +271,29 @@ final class ProtoDecoder {
   private SpanEvent event(int end) {
     long time = 0;
     String name = "";
-    ArrayList<Attribute> attrs = null;
+    AttrAcc attrs = new AttrAcc();
     int dropped = 0;
-    int emptyValues = 0;
-    int n = 0;
     while (pos < end) {
       int tagAt = pos;
       long tag = readTag(end);
       switch ((int) (tag >>> 3)) {
         case 1 -> time = fixed64(tag, tagAt, end, "timeUnixNano");
         case 2 -> name = string(tag, tagAt, end, "name");
-        case 3 -> {
-          int subEnd = lengthDelimited(tag, tagAt, end, "attributes");
-          path.push("attributes", n++);
-          Attribute a = keyValue(subEnd, 0);
-          path.pop();
-          if (a == null) {
-            emptyValues++;
-          } else {
-            (attrs == null ? attrs = new ArrayList<>() : attrs).add(a);
-          }
-        }
+        case 3 -> attribute(attrs, tag, tagAt, end);
         case 4 -> dropped = uint32(tag, tagAt, end, "droppedAttributesCount");
         default -> skip(tag, tagAt, end);
       }
     }
-    return new SpanEvent(time, name, AttrList.build(attrs), dropped + emptyValues);
+    return new SpanEvent(time, name, attrs.build(), dropped + attrs.empty);
   }
 
   private SpanLink link(int end) {
     TraceId traceId = TraceId.INVALID;
     SpanId spanId = SpanId.NONE;
     String traceState = "";
-    ArrayList<Attribute> attrs = null;
+    AttrAcc attrs = new AttrAcc();
     int dropped = 0;
-    int emptyValues = 0;
     int flags = 0;
-    int n = 0;
     while (pos < end) {
       int tagAt = pos;
       long tag = readTag(end);
@@ -327,23 +301,13 @@ final class ProtoDecoder {
         case 1 -> traceId = traceId(tag, tagAt, end, "traceId");
         case 2 -> spanId = spanId(tag, tagAt, end, "spanId");
         case 3 -> traceState = string(tag, tagAt, end, "traceState");
-        case 4 -> {
-          int subEnd = lengthDelimited(tag, tagAt, end, "attributes");
-          path.push("attributes", n++);
-          Attribute a = keyValue(subEnd, 0);
-          path.pop();
-          if (a == null) {
-            emptyValues++;
-          } else {
-            (attrs == null ? attrs = new ArrayList<>() : attrs).add(a);
-          }
-        }
+        case 4 -> attribute(attrs, tag, tagAt, end);
         case 5 -> dropped = uint32(tag, tagAt, end, "droppedAttributesCount");
         case 6 -> flags = fixed32(tag, tagAt, end, "flags");
         default -> skip(tag, tagAt, end);
       }
     }
-    return new SpanLink(traceId, spanId, traceState, AttrList.build(attrs), dropped + emptyValues, flags);
+    return new SpanLink(traceId, spanId, traceState, attrs.build(), dropped + attrs.empty, flags);
   }
 
   /** A KeyValue; null if its value is empty (OTLP's "no value", which the model cannot hold). */
