@@ -2,7 +2,6 @@ package io.tracestore.benchmarks;
 
 import io.tracestore.api.SearchRequest;
 import io.tracestore.api.SearchResult;
-import io.tracestore.api.Span;
 import io.tracestore.api.TraceId;
 import io.tracestore.api.TraceStore;
 import io.tracestore.core.TraceStores;
@@ -11,16 +10,13 @@ import io.tracestore.core.block.BlockMeta;
 import io.tracestore.spi.ObjectStore;
 import io.tracestore.storage.local.LocalObjectStore;
 import io.tracestore.storage.s3.S3ObjectStore;
-import io.tracestore.testing.WorkloadGenerator;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Random;
@@ -135,7 +131,7 @@ public final class S3VsLocalBenchmark {
     S3Proxy server = null;
     try {
       // ---- data: local directory store, one flush per block ----
-      List<TraceId> traceIds = build(dir, blocks, spansPerBlock);
+      List<TraceId> traceIds = Workloads.writeBlocks(dir, blocks, spansPerBlock);
       Path data = dir.resolve("data");
 
       // ---- S3Proxy on 127.0.0.1, same objects ----
@@ -329,29 +325,5 @@ public final class S3VsLocalBenchmark {
         .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()).build()) {
       admin.createBucket(b -> b.bucket("bench"));
     }
-  }
-
-  /** Writes the blocks with a local-directory store; returns the stored trace ids. */
-  private static List<TraceId> build(Path dir, int blocks, int spansPerBlock) {
-    LinkedHashSet<TraceId> traceIds = new LinkedHashSet<>();
-    WorkloadGenerator generator = new WorkloadGenerator(42);
-    List<Span> carry = new ArrayList<>();
-    try (TraceStore store = TraceStores.builder().directory(dir)
-        .maxBlockBytes(Long.MAX_VALUE).maxBlockAge(Duration.ofDays(1)).build()) {
-      for (int b = 0; b < blocks; b++) {
-        List<Span> batch = new ArrayList<>(carry);
-        while (batch.size() < spansPerBlock) {
-          batch.addAll(generator.nextTraceSpans());
-        }
-        carry = new ArrayList<>(batch.subList(spansPerBlock, batch.size()));
-        batch = batch.subList(0, spansPerBlock);
-        for (Span s : batch) {
-          traceIds.add(s.traceId());
-        }
-        store.append(batch);
-        store.flush();
-      }
-    }
-    return new ArrayList<>(traceIds);
   }
 }

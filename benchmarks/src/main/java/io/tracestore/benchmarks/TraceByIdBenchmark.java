@@ -1,6 +1,5 @@
 package io.tracestore.benchmarks;
 
-import io.tracestore.api.Span;
 import io.tracestore.api.Trace;
 import io.tracestore.api.TraceId;
 import io.tracestore.api.TraceStore;
@@ -8,16 +7,13 @@ import io.tracestore.core.TraceStores;
 import io.tracestore.core.block.BlockMeta;
 import io.tracestore.core.block.BlockWriter;
 import io.tracestore.storage.local.LocalObjectStore;
-import io.tracestore.testing.WorkloadGenerator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -115,25 +111,7 @@ public class TraceByIdBenchmark {
 
     private void build(Path ids) throws IOException {
       long t0 = System.nanoTime();
-      Set<TraceId> traceIds = new LinkedHashSet<>();
-      WorkloadGenerator generator = new WorkloadGenerator(42);
-      List<Span> carry = new ArrayList<>();
-      try (TraceStore store = TraceStores.builder().directory(dir)
-          .maxBlockBytes(Long.MAX_VALUE).maxBlockAge(Duration.ofDays(1)).build()) {
-        for (int b = 0; b < blocks; b++) {
-          List<Span> batch = new ArrayList<>(carry);
-          while (batch.size() < spansPerBlock) {
-            batch.addAll(generator.nextTraceSpans());
-          }
-          carry = new ArrayList<>(batch.subList(spansPerBlock, batch.size()));
-          batch = batch.subList(0, spansPerBlock);
-          for (Span s : batch) {
-            traceIds.add(s.traceId());
-          }
-          store.append(batch);
-          store.flush();
-        }
-      }
+      List<TraceId> traceIds = Workloads.writeBlocks(dir, blocks, spansPerBlock);
       ByteBuffer buf = ByteBuffer.allocate(traceIds.size() * TraceId.BYTES);
       for (TraceId id : traceIds) {
         buf.putLong(id.high()).putLong(id.low());

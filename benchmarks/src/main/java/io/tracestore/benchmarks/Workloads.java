@@ -1,13 +1,15 @@
 package io.tracestore.benchmarks;
 
 import io.tracestore.api.Span;
-import io.tracestore.api.TraceId;
+import io.tracestore.api.TraceStore;
+import TraceId;
+import io.tracestore.core.TraceStores;
 import io.tracestore.testing.WorkloadGenerator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -97,5 +99,32 @@ final class Workloads {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Writes {@code blocks} blocks of exactly {@code spansPerBlock} generated spans (seed 42) into a
+   * directory store, one flush per block; returns the stored trace ids in first-seen order.
+   */
+  static List<TraceId> writeBlocks(Path dir, int blocks, int spansPerBlock) {
+    java.util.LinkedHashSet<TraceId> traceIds = new java.util.LinkedHashSet<>();
+    WorkloadGenerator generator = new WorkloadGenerator(42);
+    List<Span> carry = new ArrayList<>();
+    try (TraceStore store = TraceStores.builder().directory(dir)
+        .maxBlockBytes(Long.MAX_VALUE).maxBlockAge(java.time.Duration.ofDays(1)).build()) {
+      for (int b = 0; b < blocks; b++) {
+        List<Span> batch = new ArrayList<>(carry);
+        while (batch.size() < spansPerBlock) {
+          batch.addAll(generator.nextTraceSpans());
+        }
+        carry = new ArrayList<>(batch.subList(spansPerBlock, batch.size()));
+        batch = batch.subList(0, spansPerBlock);
+        for (Span s : batch) {
+          traceIds.add(s.traceId());
+        }
+        store.append(batch);
+        store.flush();
+      }
+    }
+    return new ArrayList<>(traceIds);
   }
 }
