@@ -2,14 +2,14 @@ package io.tracestore.benchmarks;
 
 import io.tracestore.api.Span;
 import io.tracestore.api.TraceStore;
-import TraceId;
+import io.tracestore.api.TraceId;
 import io.tracestore.core.TraceStores;
 import io.tracestore.testing.WorkloadGenerator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import ArrayList;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
