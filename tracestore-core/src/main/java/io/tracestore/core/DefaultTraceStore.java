@@ -22,6 +22,7 @@ import io.tracestore.core.otlp.OtlpInput;
 import io.tracestore.core.otlp.OtlpJson;
 import io.tracestore.core.otlp.OtlpProtobuf;
 import io.tracestore.core.search.SearchEngine;
+import io.tracestore.core.search.SearchSnapshot;
 import io.tracestore.core.search.TagDiscovery;
 import io.tracestore.core.search.TraceSource;
 import io.tracestore.core.wal.WriteAheadLog;
@@ -69,7 +70,8 @@ final class DefaultTraceStore implements TraceStore {
       new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final ThreadLocal<ByteSink> sinks = ThreadLocal.withInitial(() -> new ByteSink(64 * 1024));
   private volatile boolean closed;
-  private final SearchEngine searchEngine = new SearchEngine();
+  /** Searches, with a column cache of an eighth of the heap. */
+  private final SearchEngine searchEngine = new SearchEngine(Runtime.getRuntime().maxMemory() / 8);
   /**
    * Decoded traces of recently searched blocks, bounded by span count: about a quarter of the heap
    * at ~1 KiB per decoded span, between 50,000 and 2,000,000 spans.
@@ -263,14 +265,25 @@ final class DefaultTraceStore implements TraceStore {
   @Override
   public SearchResult search(SearchRequest request) {
     ensureOpen();
-    return searchEngine.search(request, traceSource);
+    return searchEngine.search(request, snapshot());
+  }
+
+  /** The spans in memory (head and blocks being cut), each span id once, and the committed blocks. */
+  private SearchSnapshot snapshot() {
+    Map<TraceId, Map<SpanId, Span>> merged = new HashMap<>();
+    head.forEachTrace((id, spans) -> addAll(merged, id, spans));
+    for (Flushing f : flushing) {
+      f.byTrace().forEach((id, spans) -> addAll(merged, id, spans));
+    }
+    Map<TraceId, List<Span>> memory = new HashMap<>(merged.size() * 2);
+    merged.forEach((id, spans) -> memory.put(id, new ArrayList<>(spans.values())));
+    return new SearchSnapshot(memory, List.copyOf(blocks));
   }
 
   /**
-   * Every stored trace, merged across the head, blocks being cut and committed blocks. Blocks are
-   * decoded whole into traces and kept in {@link #decodedBlocks}; a trace found in one place only
-   * is handed over as cached, fragments are merged per search. The search issue replaces this
-   * with column reads.
+   * Every stored trace, merged across the head, blocks being cut and committed blocks, for tag
+   * discovery. Blocks are decoded whole into traces and kept in {@link #decodedBlocks}; a trace
+   * found in one place only is handed over as cached, fragments are merged per call.
    */
   private final TraceSource traceSource = (start, end, visitor) -> {
     Map<TraceId, Map<SpanId, Span>> merged = new HashMap<>();
