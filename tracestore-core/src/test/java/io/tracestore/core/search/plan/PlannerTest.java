@@ -49,8 +49,17 @@ class PlannerTest {
     assertThat(plan("{ !(status = error) }")).isEqualTo(TraceCondition.ANY);
     assertThat(plan("{ status = error || span.a * 2 = 4 }")).isEqualTo(TraceCondition.ANY);
     assertThat(plan("{ } || { status = error }")).isEqualTo(TraceCondition.ANY);
-    assertThat(plan("{ status = error } | count() > 2 | by(name)")).isEqualTo(new TraceCondition.Exists(ERROR));
+    assertThat(plan("{ status = error } | by(name) | count() > 2")).isEqualTo(new TraceCondition.Exists(ERROR));
     assertThat(plan("{ status = error && trace:duration > 1s }")).isEqualTo(new TraceCondition.Exists(ERROR));
+  }
+
+  @Test
+  @DisplayName("asks for n + 1 matching spans when count() > n follows the filter")
+  void countBound() {
+    assertThat(plan("{ status = error } | count() > 2")).isEqualTo(new TraceCondition.Exists(ERROR, 3));
+    assertThat(plan("{ status = error } | count() >= 2")).isEqualTo(new TraceCondition.Exists(ERROR, 2));
+    assertThat(plan("{ } | count() > 3")).isEqualTo(new TraceCondition.Exists(SpanPredicate.TRUE, 4));
+    assertThat(plan("{ status = error } | count() < 2")).isEqualTo(new TraceCondition.Exists(ERROR));
   }
 
   @Test
