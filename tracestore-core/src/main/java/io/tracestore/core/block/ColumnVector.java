@@ -26,7 +26,11 @@ public final class ColumnVector {
     DOUBLE,
     /** 16-byte ids as two big-endian longs per slot: {@code longs[2i]} high, {@code longs[2i+1]} low. */
     ID128,
-    /** Values not decoded (raw bytes, 8-byte ids): levels only. */
+    /** 8-byte ids as one big-endian long per slot in {@link #longs()}. */
+    ID64,
+    /** Binary values that are not strings, in {@link #bytes()} (null for a null slot). */
+    BYTES,
+    /** Values not decoded: levels only. */
     LEVELS_ONLY
   }
 
@@ -40,10 +44,11 @@ public final class ColumnVector {
   private final long[] longs;
   private final int[] ints;
   private final double[] doubles;
+  private final byte[][] bytes;
   private volatile int[] rowStarts;
 
   ColumnVector(Kind kind, int size, int maxDefinition, byte[] definitions, byte[] repetitions, int[] ids,
-      String[] dictionary, long[] longs, int[] ints, double[] doubles) {
+      String[] dictionary, long[] longs, int[] ints, double[] doubles, byte[][] bytes) {
     this.kind = kind;
     this.size = size;
     this.maxDefinition = maxDefinition;
@@ -54,6 +59,7 @@ public final class ColumnVector {
     this.longs = longs;
     this.ints = ints;
     this.doubles = doubles;
+    this.bytes = bytes;
   }
 
   public Kind kind() {
@@ -97,6 +103,11 @@ public final class ColumnVector {
     return doubles;
   }
 
+  /** Values of a {@link Kind#BYTES} column. */
+  public byte[][] bytes() {
+    return bytes;
+  }
+
   /**
    * For a column inside a list: the first slot of each row, with one extra entry (the slot count)
    * at the end, so row {@code r} owns slots {@code [rowStarts[r], rowStarts[r+1])}. For a flat
@@ -136,6 +147,11 @@ public final class ColumnVector {
     b += longs == null ? 0 : 8L * longs.length;
     b += ints == null ? 0 : 4L * ints.length;
     b += doubles == null ? 0 : 8L * doubles.length;
+    if (bytes != null) {
+      for (byte[] v : bytes) {
+        b += 8 + (v == null ? 0 : 16 + v.length);
+      }
+    }
     if (dictionary != null) {
       for (String s : dictionary) {
         b += 48 + (s == null ? 0 : s.length());

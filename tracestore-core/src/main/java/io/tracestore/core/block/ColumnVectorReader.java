@@ -10,6 +10,7 @@ import org.apache.parquet.column.impl.ColumnReaderImpl;
 import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.PrimitiveConverter;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.PrimitiveType;
 
 /**
@@ -30,7 +31,7 @@ final class ColumnVectorReader extends PrimitiveConverter {
 
   /** Decodes every slot of the chunk {@code pages} holds for {@code column}. */
   static ColumnVector read(ColumnDescriptor column, PageReader pages) {
-    return new ColumnVectorReader(column.getPrimitiveType().getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.BINARY)
+    return new ColumnVectorReader(column.getPrimitiveType().getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation)
         .decode(column, pages);
   }
 
@@ -47,15 +48,22 @@ final class ColumnVectorReader extends PrimitiveConverter {
     byte[] reps = maxRep == 0 ? null : new byte[n];
     PrimitiveType.PrimitiveTypeName type = column.getPrimitiveType().getPrimitiveTypeName();
     ColumnVector.Kind kind = switch (type) {
-      case BINARY -> ColumnVector.Kind.STRING;
+      case BINARY -> column.getPrimitiveType().getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
+          ? ColumnVector.Kind.STRING : ColumnVector.Kind.BYTES;
       case INT64 -> ColumnVector.Kind.LONG;
       case INT32, BOOLEAN -> ColumnVector.Kind.INT;
       case DOUBLE -> ColumnVector.Kind.DOUBLE;
-      case FIXED_LEN_BYTE_ARRAY -> column.getPrimitiveType().getTypeLength() == 16 ? ColumnVector.Kind.ID128 : ColumnVector.Kind.LEVELS_ONLY;
+      case FIXED_LEN_BYTE_ARRAY -> switch (column.getPrimitiveType().getTypeLength()) {
+        case 16 -> ColumnVector.Kind.ID128;
+        case 8 -> ColumnVector.Kind.ID64;
+        default -> ColumnVector.Kind.LEVELS_ONLY;
+      };
       default -> ColumnVector.Kind.LEVELS_ONLY;
     };
     int[] ids = kind == ColumnVector.Kind.STRING ? new int[n] : null;
-    long[] longs = kind == ColumnVector.Kind.LONG ? new long[n] : kind == ColumnVector.Kind.ID128 ? new long[2 * n] : null;
+    long[] longs = kind == ColumnVector.Kind.LONG || kind == ColumnVector.Kind.ID64 ? new long[n]
+        : kind == ColumnVector.Kind.ID128 ? new long[2 * n] : null;
+    byte[][] bytes = kind == ColumnVector.Kind.BYTES ? new byte[n][] : null;
     int[] ints = kind == ColumnVector.Kind.INT ? new int[n] : null;
     double[] doubles = kind == ColumnVector.Kind.DOUBLE ? new double[n] : null;
     boolean nulls = false;
@@ -76,6 +84,8 @@ final class ColumnVectorReader extends PrimitiveConverter {
           case LONG -> longs[i] = reader.getLong();
           case INT -> ints[i] = type == PrimitiveType.PrimitiveTypeName.BOOLEAN ? (reader.getBoolean() ? 1 : 0) : reader.getInteger();
           case DOUBLE -> doubles[i] = reader.getDouble();
+          case ID64 -> longs[i] = bigEndian(reader.getBinary().getBytesUnsafe(), 0);
+          case BYTES -> bytes[i] = reader.getBinary().getBytes();
           case ID128 -> {
             byte[] b = reader.getBinary().getBytesUnsafe();
             longs[2 * i] = bigEndian(b, 0);
@@ -92,7 +102,7 @@ final class ColumnVectorReader extends PrimitiveConverter {
       reader.consume();
     }
     String[] dict = kind == ColumnVector.Kind.STRING ? Arrays.copyOf(dictionary, dictionarySize) : null;
-    return new ColumnVector(kind, n, maxDef, nulls || reps != null ? defs : null, reps, ids, dict, longs, ints, doubles);
+    return new ColumnVector(kind, n, maxDef, nulls || reps != null ? defs : null, reps, ids, dict, longs, ints, doubles, bytes);
   }
 
   private static long bigEndian(byte[] b, int off) {

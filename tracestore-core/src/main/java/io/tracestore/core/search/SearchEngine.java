@@ -26,6 +26,7 @@ import io.tracestore.traceql.ast.UnaryExpr;
 import io.tracestore.traceql.ast.WrappedPipeline;
 import io.tracestore.api.SpanId;
 import io.tracestore.core.block.BlockReader;
+import io.tracestore.core.block.ProjectedSpans;
 import io.tracestore.core.block.TraceDirectory;
 import io.tracestore.core.search.plan.Planner;
 import io.tracestore.core.search.plan.TraceCondition;
@@ -109,8 +110,15 @@ public final class SearchEngine {
   /** Rough heap bytes of one decoded span, for the small-block cache's budget. */
   private static final long DECODED_SPAN_BYTES = 1024;
 
-  /** The spans of traces {@code indices} (ascending) of {@code block}, one list per trace. */
-  private List<List<Span>> read(BlockReader block, int[] indices) {
+  /**
+   * The spans of traces {@code indices} (ascending) of {@code block}, one list per trace: built from
+   * cached column vectors when the query has a {@link Projection}, else decoded whole.
+   */
+  private List<List<Span>> read(BlockReader block, int[] indices, Projection projection, ScanStats stats) {
+    if (projection != null) {
+      return ProjectedSpans.read(block, indices, projection.spanKeys(), projection.resourceKeys(),
+          (rg, column) -> cache.vector(block, rg, column, stats));
+    }
     if (block.meta().spanCount() > SMALL_BLOCK_SPANS) {
       return block.readTraces(indices);
     }
@@ -148,6 +156,7 @@ public final class SearchEngine {
     Pipeline pipeline = searchPipeline(request);
     Scan scan = new Scan(request, pipeline, started);
     TraceCondition condition = Planner.condition(pipeline);
+    Projection projection = Projection.of(pipeline);
     ScanStats stats = new ScanStats();
     long from = request.startUnixNano();
     long to = request.endUnixNano();
@@ -225,7 +234,7 @@ public final class SearchEngine {
           break outer; // candidates come best first: no later one can make the cut either
         }
         int[] chunk = java.util.Arrays.copyOfRange(next, from0, Math.min(next.length, from0 + MATERIALIZE_CHUNK));
-        for (Trace t : materialize(queue, chunk, blocks, snapshot, merged, stats)) {
+        for (Trace t : materialize(queue, chunk, blocks, snapshot, merged, projection, stats)) {
           scan.visit(t);
         }
       }
@@ -267,13 +276,13 @@ public final class SearchEngine {
 
   /** The traces of candidates {@code chunk}, in chunk order: block traces read together per block. */
   private List<Trace> materialize(CandidateQueue queue, int[] chunk, List<BlockReader> blocks,
-      SearchSnapshot snapshot, List<TraceId> merged, ScanStats stats) {
+      SearchSnapshot snapshot, List<TraceId> merged, Projection projection, ScanStats stats) {
     Trace[] out = new Trace[chunk.length];
     Map<Integer, List<Integer>> byBlock = new java.util.TreeMap<>();
     for (int k = 0; k < chunk.length; k++) {
       int c = chunk[k];
       if (queue.block(c) < 0) {
-        out[k] = mergedTrace(merged.get(queue.index(c)), snapshot, blocks);
+        out[k] = mergedTrace(merged.get(queue.index(c)), snapshot, blocks, projection, stats);
       } else {
         byBlock.computeIfAbsent(queue.block(c), x -> new ArrayList<>()).add(k);
       }
@@ -285,7 +294,7 @@ public final class SearchEngine {
       for (int i = 0; i < indices.length; i++) {
         indices[i] = queue.index(chunk[ks.get(i)]);
       }
-      List<List<Span>> spans = read(blocks.get(e.getKey()), indices);
+      List<List<Span>> spans = read(blocks.get(e.getKey()), indices, projection, stats);
       for (int i = 0; i < indices.length; i++) {
         int k = ks.get(i);
         out[k] = new Trace(queue.traceId(chunk[k]), spans.get(i));
@@ -296,13 +305,14 @@ public final class SearchEngine {
   }
 
   /** Trace {@code id} from memory and every block holding a fragment of it, each span id once. */
-  private Trace mergedTrace(TraceId id, SearchSnapshot snapshot, List<BlockReader> blocks) {
+  private Trace mergedTrace(TraceId id, SearchSnapshot snapshot, List<BlockReader> blocks, Projection projection,
+      ScanStats stats) {
     Map<TraceId, Map<SpanId, Span>> m = new HashMap<>();
     addAll(m, id, snapshot.memory().getOrDefault(id, List.of()));
     for (BlockReader b : blocks) {
       int i = b.directory().indexOf(id);
       if (i >= 0) {
-        addAll(m, id, read(b, new int[] {i}).get(0));
+        addAll(m, id, read(b, new int[] {i}, projection, stats).get(0));
       }
     }
     return new Trace(id, new ArrayList<>(m.get(id).values()));
