@@ -480,8 +480,8 @@ final class DefaultTraceStore implements TraceStore {
       BlockMeta m = b.meta();
       try {
         store.delete(BlockWriter.metaKey(m.tenant(), m.blockId()));
+        metrics.blocksDeleted(1); // gone for readers once its meta.json is
         store.delete(BlockWriter.dataKey(m.tenant(), m.blockId()));
-        metrics.blocksDeleted(1);
       } catch (IOException | RuntimeException e) {
         LOG.warn("could not delete compacted block {}: {}; it is merged on read until deleted", m.blockId(), e.toString());
       }
@@ -563,12 +563,12 @@ final class DefaultTraceStore implements TraceStore {
       try {
         BlockMeta meta = blockWriter.write(store, config.tenant(), spans);
         blocks.add(new BlockReader(store, meta));
-        metrics.blockCut();
         flushing.remove(batch);
         if (wal != null) {
           wal.deleteSegmentsBefore(nextSegment);
         }
         LOG.debug("cut block {} with {} spans of {} traces", meta.blockId(), meta.spanCount(), meta.traceCount());
+        metrics.blockCut();
       } catch (RuntimeException | IOException e) {
         // put the spans back so the next cut retries them; they are still in the WAL
         appendLock.lock();

@@ -48,6 +48,7 @@ public final class TraceStores {
   public static final class Builder {
     private ObjectStore objectStore;
     private boolean ownsObjectStore;
+    private io.opentelemetry.api.metrics.MeterProvider meterProvider;
     private Path walDirectory;
     private String tenant = TraceStoreConfig.DEFAULT_TENANT;
     private FsyncPolicy fsyncPolicy = FsyncPolicy.INTERVAL;
@@ -59,7 +60,6 @@ public final class TraceStores {
     private Duration blockRetention = Duration.ofDays(14);
     private BlockWriter.Options blockOptions = BlockWriter.Options.DEFAULT;
     private Path directory;
-    private io.opentelemetry.api.metrics.MeterProvider meterProvider;
 
     private Builder() {}
 
