@@ -18,6 +18,7 @@ import io.tracestore.core.block.BlockWriter;
 import io.tracestore.core.codec.ByteSink;
 import io.tracestore.core.codec.SpanCodec;
 import io.tracestore.core.head.HeadBlock;
+import io.tracestore.core.metrics.StoreMetrics;
 import io.tracestore.core.otlp.OtlpInput;
 import io.tracestore.core.otlp.OtlpJson;
 import io.tracestore.core.otlp.OtlpProtobuf;
@@ -64,6 +65,7 @@ final class DefaultTraceStore implements TraceStore {
   private final ReentrantLock appendLock = new ReentrantLock();
   private final ReentrantLock cutLock = new ReentrantLock();
   private final WriteAheadLog wal;
+  private final StoreMetrics metrics;
   private final java.util.concurrent.ScheduledThreadPoolExecutor maintenance;
   /** Blocks replaced by compaction, waiting out the grace period before deletion. */
   private final java.util.concurrent.ConcurrentLinkedQueue<List<BlockReader>> pendingDeletions =
@@ -84,7 +86,8 @@ final class DefaultTraceStore implements TraceStore {
   /** Spans taken from the head and being written as a block, grouped by trace. */
   private record Flushing(Map<TraceId, List<Span>> byTrace) {}
 
-  private DefaultTraceStore(ObjectStore store, boolean ownsStore, TraceStoreConfig config) throws IOException {
+  private DefaultTraceStore(ObjectStore store, boolean ownsStore, TraceStoreConfig config,
+      io.opentelemetry.api.metrics.MeterProvider meterProvider) throws IOException {
     this.store = store;
     this.ownsStore = ownsStore;
     this.config = config;
@@ -106,6 +109,7 @@ final class DefaultTraceStore implements TraceStore {
     } else {
       this.wal = null;
     }
+    this.metrics = StoreMetrics.register(meterProvider, config.tenant(), head::spanCount, head::bytes, head::traceCount, blocks::size);
     this.maintenance = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "tracestore-maintenance-" + config.tenant());
       t.setDaemon(true);
@@ -120,9 +124,10 @@ final class DefaultTraceStore implements TraceStore {
     }
   }
 
-  static DefaultTraceStore open(ObjectStore store, boolean ownsStore, TraceStoreConfig config) {
+  static DefaultTraceStore open(ObjectStore store, boolean ownsStore, TraceStoreConfig config,
+      io.opentelemetry.api.metrics.MeterProvider meterProvider) {
     try {
-      return new DefaultTraceStore(store, ownsStore, config);
+      return new DefaultTraceStore(store, ownsStore, config, meterProvider);
     } catch (IOException e) {
       throw new StorageException("could not open the store of tenant " + config.tenant() + ": " + e.getMessage(), e);
     }
@@ -147,6 +152,15 @@ final class DefaultTraceStore implements TraceStore {
 
   @Override
   public void append(Collection<Span> batch) {
+    try {
+      appendBatch(batch);
+    } catch (RuntimeException e) {
+      metrics.refused(batch == null ? 0 : batch.size(), e);
+      throw e;
+    }
+  }
+
+  private void appendBatch(Collection<Span> batch) {
     ensureOpen();
     List<Span> spans = batch instanceof List<Span> l ? l : new ArrayList<>(batch);
     if (spans.isEmpty()) {
@@ -165,12 +179,13 @@ final class DefaultTraceStore implements TraceStore {
       long now = System.nanoTime();
       checkLimits(spans, sizes, now);
       if (wal != null) {
-        wal.append(sink);
+        metrics.walWritten(wal.append(sink));
       }
       head.add(spans, sizes, now);
     } finally {
       appendLock.unlock();
     }
+    metrics.appended(spans.size());
     if (sink != null && sink.array().length > 16 * 1024 * 1024) {
       sinks.remove(); // do not keep a huge buffer per thread
     }
@@ -245,6 +260,10 @@ final class DefaultTraceStore implements TraceStore {
   @Override
   public Optional<Trace> findTrace(TraceId traceId) {
     ensureOpen();
+    return metrics.query(StoreMetrics.Operation.FIND_TRACE, () -> findTraceUnmetered(traceId));
+  }
+
+  private Optional<Trace> findTraceUnmetered(TraceId traceId) {
     Map<SpanId, Span> spans = new HashMap<>();
     for (Span s : head.get(traceId)) {
       spans.putIfAbsent(s.spanId(), s);
@@ -265,7 +284,7 @@ final class DefaultTraceStore implements TraceStore {
   @Override
   public SearchResult search(SearchRequest request) {
     ensureOpen();
-    return searchEngine.search(request, snapshot());
+    return metrics.query(StoreMetrics.Operation.SEARCH, () -> searchEngine.search(request, snapshot()));
   }
 
   /** The spans in memory (head and blocks being cut), each span id once, and the committed blocks. */
@@ -449,6 +468,7 @@ final class DefaultTraceStore implements TraceStore {
     BlockMeta meta = blockWriter.write(store, config.tenant(), spans);
     blocks.add(new BlockReader(store, meta)); // before the inputs leave: no reader misses a span
     blocks.removeAll(group);
+    metrics.blocksCompacted(group.size());
     retire(group);
     LOG.debug("compacted {} blocks into {} ({} spans)", group.size(), meta.blockId(), meta.spanCount());
     return group.size() - 1;
@@ -460,6 +480,7 @@ final class DefaultTraceStore implements TraceStore {
       BlockMeta m = b.meta();
       try {
         store.delete(BlockWriter.metaKey(m.tenant(), m.blockId()));
+        metrics.blocksDeleted(1); // gone for readers once its meta.json is
         store.delete(BlockWriter.dataKey(m.tenant(), m.blockId()));
       } catch (IOException | RuntimeException e) {
         LOG.warn("could not delete compacted block {}: {}; it is merged on read until deleted", m.blockId(), e.toString());
@@ -523,7 +544,7 @@ final class DefaultTraceStore implements TraceStore {
           for (int i = 0; i < rest.size(); i += WAL_REWRITE_BATCH) {
             sink.reset();
             SpanCodec.encodeBatch(rest.subList(i, Math.min(rest.size(), i + WAL_REWRITE_BATCH)), sink);
-            wal.append(sink);
+            metrics.walWritten(wal.append(sink));
           }
           wal.sync();
         }
@@ -547,6 +568,7 @@ final class DefaultTraceStore implements TraceStore {
           wal.deleteSegmentsBefore(nextSegment);
         }
         LOG.debug("cut block {} with {} spans of {} traces", meta.blockId(), meta.spanCount(), meta.traceCount());
+        metrics.blockCut();
       } catch (RuntimeException | IOException e) {
         // put the spans back so the next cut retries them; they are still in the WAL
         appendLock.lock();
@@ -581,6 +603,7 @@ final class DefaultTraceStore implements TraceStore {
       cut(true);
     } finally {
       closed = true;
+      metrics.close();
       // blocks replaced by compaction: no reader of this store is left, delete them now
       for (List<BlockReader> group; (group = pendingDeletions.poll()) != null; ) {
         deleteBlocks(group);

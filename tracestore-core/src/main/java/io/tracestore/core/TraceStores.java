@@ -48,6 +48,7 @@ public final class TraceStores {
   public static final class Builder {
     private ObjectStore objectStore;
     private boolean ownsObjectStore;
+    private io.opentelemetry.api.metrics.MeterProvider meterProvider;
     private Path walDirectory;
     private String tenant = TraceStoreConfig.DEFAULT_TENANT;
     private FsyncPolicy fsyncPolicy = FsyncPolicy.INTERVAL;
@@ -150,6 +151,18 @@ public final class TraceStores {
     }
 
     /**
+     * Reports the store's metrics ({@code tracestore.*}, listed in {@code docs/operations.md}) to
+     * {@code provider}; {@code MeterProvider.noop()} turns them off. Null (the default) means the
+     * global provider ({@code GlobalOpenTelemetry}): the one installed when {@link #build()} runs, or,
+     * if none is yet, the one the application installs later (picked up within a second of the
+     * store's next append, cut or query). Opening a store never fixes the global to a no-op.
+     */
+    public Builder meterProvider(io.opentelemetry.api.metrics.MeterProvider provider) {
+      this.meterProvider = provider;
+      return this;
+    }
+
+    /**
      * Opens the store: loads the metas of committed blocks and replays the write-ahead log.
      *
      * @throws StorageException if storage cannot be read
@@ -175,7 +188,7 @@ public final class TraceStores {
       }
       TraceStoreConfig config = new TraceStoreConfig(tenant, wal, fsyncPolicy, fsyncInterval, maxBlockBytes,
           maxBlockAge, traceIdle, limits, blockRetention, blockOptions);
-      return DefaultTraceStore.open(store, owns, config);
+      return DefaultTraceStore.open(store, owns, config, meterProvider);
     }
   }
 }
