@@ -1,7 +1,5 @@
 package io.tracestore.core;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tracestore.api.OtlpEncoding;
 import io.tracestore.api.SearchRequest;
 import io.tracestore.api.SearchResult;
@@ -24,7 +22,6 @@ import io.tracestore.core.otlp.OtlpJson;
 import io.tracestore.core.otlp.OtlpProtobuf;
 import io.tracestore.core.search.SearchEngine;
 import io.tracestore.core.search.SearchSnapshot;
-import io.tracestore.core.search.TagDiscovery;
 import io.tracestore.core.search.TraceSource;
 import io.tracestore.core.wal.WriteAheadLog;
 import io.tracestore.spi.ObjectStore;
@@ -73,16 +70,8 @@ final class DefaultTraceStore implements TraceStore {
   private final ThreadLocal<ByteSink> sinks = ThreadLocal.withInitial(() -> new ByteSink(64 * 1024));
   private volatile boolean closed;
   /** Searches, with a column cache of an eighth of the heap. */
-  private final SearchEngine searchEngine = new SearchEngine(Runtime.getRuntime().maxMemory() / 8);
-  /**
-   * Decoded traces of recently searched blocks, bounded by span count: about a quarter of the heap
-   * at ~1 KiB per decoded span, between 50,000 and 2,000,000 spans.
-   */
-  private final Cache<String, Map<TraceId, Trace>> decodedBlocks = Caffeine.newBuilder()
-      .maximumWeight(Math.max(50_000, Math.min(2_000_000, Runtime.getRuntime().maxMemory() / 4 / 1024)))
-      .<String, Map<TraceId, Trace>>weigher((k, v) -> v.values().stream().mapToInt(t -> t.spans().size()).sum())
-      .build();
-
+  private final SearchEngine searchEngine =
+      new SearchEngine(Runtime.getRuntime().maxMemory() / 8, Runtime.getRuntime().availableProcessors());
   /** Spans taken from the head and being written as a block, grouped by trace. */
   private record Flushing(Map<TraceId, List<Span>> byTrace) {}
 
@@ -299,75 +288,6 @@ final class DefaultTraceStore implements TraceStore {
     return new SearchSnapshot(memory, List.copyOf(blocks));
   }
 
-  /**
-   * Every stored trace, merged across the head, blocks being cut and committed blocks, for tag
-   * discovery. Blocks are decoded whole into traces and kept in {@link #decodedBlocks}; a trace
-   * found in one place only is handed over as cached, fragments are merged per call.
-   */
-  private final TraceSource traceSource = (start, end, visitor) -> {
-    Map<TraceId, Map<SpanId, Span>> merged = new HashMap<>();
-    head.forEachTrace((id, spans) -> addAll(merged, id, spans));
-    for (Flushing f : flushing) {
-      f.byTrace().forEach((id, spans) -> addAll(merged, id, spans));
-    }
-    long inspected = 0;
-    long pruned = 0;
-    List<Map<TraceId, Trace>> decoded = new ArrayList<>();
-    for (BlockReader b : blocks) {
-      if (!b.meta().overlaps(start, end)) {
-        pruned++;
-        continue;
-      }
-      inspected++;
-      decoded.add(decodedBlocks.get(b.meta().blockId(), k -> byTrace(b.readAll())));
-    }
-    Map<TraceId, Integer> occurrences = new HashMap<>();
-    if (decoded.size() > 1) {
-      for (Map<TraceId, Trace> m : decoded) {
-        for (TraceId id : m.keySet()) {
-          occurrences.merge(id, 1, Integer::sum);
-        }
-      }
-    }
-    for (Map<TraceId, Trace> m : decoded) {
-      for (Trace t : m.values()) {
-        if (!merged.containsKey(t.traceId()) && occurrences.getOrDefault(t.traceId(), 1) == 1) {
-          if (overlaps(t, start, end) && !visitor.test(t)) {
-            return new TraceSource.Stats(inspected, pruned);
-          }
-        } else {
-          addAll(merged, t.traceId(), t.spans());
-        }
-      }
-    }
-    for (Map.Entry<TraceId, Map<SpanId, Span>> e : merged.entrySet()) {
-      Trace t = new Trace(e.getKey(), new ArrayList<>(e.getValue().values()));
-      if (overlaps(t, start, end) && !visitor.test(t)) {
-        break;
-      }
-    }
-    return new TraceSource.Stats(inspected, pruned);
-  };
-
-  private static boolean overlaps(Trace t, long start, long end) {
-    return t.startUnixNano() <= end && t.endUnixNano() >= start;
-  }
-
-  /** A block's spans (in block order: grouped by trace) as traces. */
-  private static Map<TraceId, Trace> byTrace(List<Span> spans) {
-    Map<TraceId, Trace> out = new java.util.LinkedHashMap<>();
-    int i = 0;
-    while (i < spans.size()) {
-      int j = i + 1;
-      while (j < spans.size() && spans.get(j).traceId().equals(spans.get(i).traceId())) {
-        j++;
-      }
-      out.put(spans.get(i).traceId(), new Trace(spans.get(i).traceId(), spans.subList(i, j)));
-      i = j;
-    }
-    return out;
-  }
-
   private static void addAll(Map<TraceId, Map<SpanId, Span>> traces, TraceId id, List<Span> spans) {
     Map<SpanId, Span> m = traces.computeIfAbsent(id, k -> new HashMap<>());
     for (Span s : spans) {
@@ -378,13 +298,13 @@ final class DefaultTraceStore implements TraceStore {
   @Override
   public Map<String, List<String>> tagNames(long startUnixNano, long endUnixNano) {
     ensureOpen();
-    return TagDiscovery.tagNames(traceSource, startUnixNano, endUnixNano);
+    return searchEngine.tagNames(snapshot(), startUnixNano, endUnixNano);
   }
 
   @Override
   public List<io.tracestore.api.AttributeValue> tagValues(String tag, long startUnixNano, long endUnixNano, int limit) {
     ensureOpen();
-    return TagDiscovery.tagValues(traceSource, tag, startUnixNano, endUnixNano, limit);
+    return searchEngine.tagValues(snapshot(), tag, startUnixNano, endUnixNano, limit);
   }
 
   @Override
@@ -445,9 +365,6 @@ final class DefaultTraceStore implements TraceStore {
 
   /** Deletes blocks no longer in the block list once the grace period has passed (or at close). */
   private void retire(List<BlockReader> group) {
-    for (BlockReader b : group) {
-      decodedBlocks.invalidate(b.meta().blockId());
-    }
     pendingDeletions.add(group);
     maintenance.schedule(() -> {
       if (pendingDeletions.remove(group)) {
@@ -604,6 +521,7 @@ final class DefaultTraceStore implements TraceStore {
     } finally {
       closed = true;
       metrics.close();
+      searchEngine.close();
       // blocks replaced by compaction: no reader of this store is left, delete them now
       for (List<BlockReader> group; (group = pendingDeletions.poll()) != null; ) {
         deleteBlocks(group);

@@ -42,12 +42,19 @@ import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
- * Runs TraceQL searches over a {@link TraceSource}: every stored trace overlapping the request's
- * time range is evaluated whole, and the newest matching traces are returned. Thread-safe: each
- * call compiles its own evaluator.
+ * Runs TraceQL searches over a store's {@link SearchSnapshot} (or any {@link TraceSource}) and
+ * returns the newest matching traces. Thread-safe: each call compiles its own evaluator; the column
+ * cache and scan threads are shared.
  *
- * <p>A query is parsed and validated, compiled once into closures ({@link FieldCompiler}, {@link
- * PipelineCompiler}) and then evaluated trace by trace. A trace matches when its pipeline leaves at
+ * <p>Over a snapshot a search runs in two steps. First, without decoding any trace, {@link Planner}
+ * derives the condition every match meets and {@link BlockScanner} decides it per block trace from
+ * the predicate columns (blocks outside the time range and row groups ruled out by statistics are
+ * skipped; blocks are scanned in parallel). Second, the surviving candidates are built, newest
+ * first, a chunk at a time, from cached column vectors ({@link Projection}) or whole records, and
+ * evaluated exactly, until no remaining candidate can make the top {@code limit}.
+ *
+ * <p>The exact step compiles the query once into closures ({@link FieldCompiler}, {@link
+ * PipelineCompiler}) and evaluates it trace by trace. A trace matches when its pipeline leaves at
  * least one non-empty span set. Matches are kept in a bounded heap of the request's {@code limit}
  * newest (by trace start, ties by trace id), so a trace older than every kept one is not even
  * evaluated once the heap is full. Only the kept traces are turned into results: each span set
@@ -66,7 +73,7 @@ import java.util.PriorityQueue;
  * scalar filters other than an aggregate against a constant) are rejected by {@link TraceQL#parse}.
  * Hints ({@code with(...)}) are accepted and ignored.
  */
-public final class SearchEngine {
+public final class SearchEngine implements AutoCloseable {
   /** Root name and service of a trace whose root span has not been stored (Tempo's text). */
   public static final String ROOT_NOT_RECEIVED = "<root span not yet received>";
 
@@ -85,9 +92,17 @@ public final class SearchEngine {
   private final ColumnCache cache;
   private volatile SplitTraces splitTraces;
 
-  /** An engine with a 64 MiB column cache. */
+  /** Scans blocks in parallel; null when searches run on the caller's thread alone. */
+  private final java.util.concurrent.ExecutorService workers;
+
+  /** An engine with a 64 MiB cache, scanning on the caller's thread. */
   public SearchEngine() {
-    this(64L << 20);
+    this(64L << 20, 1);
+  }
+
+  /** An engine whose caches hold at most about {@code cacheBytes}, scanning on the caller's thread. */
+  public SearchEngine(long cacheBytes) {
+    this(cacheBytes, 1);
   }
 
   /**
@@ -96,8 +111,19 @@ public final class SearchEngine {
    */
   private final Cache<String, List<List<Span>>> smallBlocks;
 
-  /** An engine whose caches hold at most about {@code cacheBytes}. */
-  public SearchEngine(long cacheBytes) {
+  /**
+   * An engine whose caches hold at most about {@code cacheBytes} and that scans up to {@code
+   * threads} blocks of a search at once (on daemon threads it owns; {@link #close()} stops them).
+   */
+  public SearchEngine(long cacheBytes, int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+    }
+    this.workers = threads == 1 ? null : java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "tracestore-search");
+      t.setDaemon(true);
+      return t;
+    });
     this.cache = new ColumnCache(cacheBytes / 2);
     this.smallBlocks = Caffeine.newBuilder()
         .maximumWeight(Math.max(0, cacheBytes / 2 / DECODED_SPAN_BYTES))
@@ -176,6 +202,7 @@ public final class SearchEngine {
     BlockScanner scanner = condition instanceof TraceCondition.Always ? null : new BlockScanner(condition, cache);
     Map<TraceId, boolean[]> wholeFlags = new HashMap<>();
     CandidateQueue queue = new CandidateQueue();
+    List<BlockScanner.Flags> allFlags = scanner == null ? null : scanAll(scanner, blocks, scan, stats);
     for (int b = 0; b < blocks.size(); b++) {
       scan.checkDeadline();
       BlockReader block = blocks.get(b);
@@ -192,7 +219,7 @@ public final class SearchEngine {
         candidates = new BitSet(dir.traceCount());
         candidates.set(0, dir.traceCount());
       } else {
-        BlockScanner.Flags flags = scanner.flags(block, stats);
+        BlockScanner.Flags flags = allFlags.get(b);
         candidates = scanner.decide(flags.decided());
         for (int t = whole.nextSetBit(0); t >= 0; t = whole.nextSetBit(t + 1)) {
           boolean[] acc = wholeFlags.computeIfAbsent(dir.traceId(t), k -> new boolean[flags.any().length]);
@@ -316,6 +343,65 @@ public final class SearchEngine {
       }
     }
     return new Trace(id, new ArrayList<>(m.get(id).values()));
+  }
+
+  /** The scanner's flags for every block, computed on the workers (or inline), in block order. */
+  private List<BlockScanner.Flags> scanAll(BlockScanner scanner, List<BlockReader> blocks, Scan scan, ScanStats stats) {
+    List<BlockScanner.Flags> out = new ArrayList<>(blocks.size());
+    if (workers == null || blocks.size() < 2) {
+      for (BlockReader b : blocks) {
+        scan.checkDeadline();
+        out.add(scanner.flags(b, stats));
+      }
+      return out;
+    }
+    List<java.util.concurrent.Future<BlockScanner.Flags>> futures = new ArrayList<>(blocks.size());
+    List<ScanStats> partial = new ArrayList<>(blocks.size());
+    for (BlockReader b : blocks) {
+      ScanStats own = new ScanStats();
+      partial.add(own);
+      futures.add(workers.submit(() -> {
+        scan.checkDeadline();
+        return scanner.flags(b, own);
+      }));
+    }
+    try {
+      for (java.util.concurrent.Future<BlockScanner.Flags> f : futures) {
+        out.add(f.get());
+      }
+    } catch (InterruptedException e) {
+      futures.forEach(f -> f.cancel(true));
+      Thread.currentThread().interrupt();
+      throw new TraceStoreException("search interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      futures.forEach(f -> f.cancel(true));
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new TraceStoreException("search failed: " + e.getCause(), e.getCause());
+    }
+    partial.forEach(stats::add);
+    return out;
+  }
+
+  /** {@link TagDiscovery#tagNames(SearchSnapshot, TagDiscovery.BlockVectors, long, long)}, through this engine's cache. */
+  public Map<String, List<String>> tagNames(SearchSnapshot snapshot, long start, long end) {
+    ScanStats stats = new ScanStats();
+    return TagDiscovery.tagNames(snapshot, (b, rg, column) -> cache.vector(b, rg, column, stats), start, end);
+  }
+
+  /** {@link TagDiscovery#tagValues(SearchSnapshot, TagDiscovery.BlockVectors, String, long, long, int)}, through this engine's cache. */
+  public List<io.tracestore.api.AttributeValue> tagValues(SearchSnapshot snapshot, String tag, long start, long end, int limit) {
+    ScanStats stats = new ScanStats();
+    return TagDiscovery.tagValues(snapshot, (b, rg, column) -> cache.vector(b, rg, column, stats), tag, start, end, limit);
+  }
+
+  /** Stops the scan threads; searches running then may fail. */
+  @Override
+  public void close() {
+    if (workers != null) {
+      workers.shutdownNow();
+    }
   }
 
   private SplitTraces splitTraces(List<BlockReader> blocks) {
