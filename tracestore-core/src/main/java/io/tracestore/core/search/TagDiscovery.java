@@ -319,7 +319,7 @@ public final class TagDiscovery {
     };
   }
 
-  /** By type, then by the value's text (numbers numerically). */
+  /** By type, then by the value's text (numbers numerically), then by encoding. */
   private static final Comparator<AttributeValue> ORDER = (a, b) -> {
     int c = Integer.compare(a.type().code(), b.type().code());
     if (c != 0) {
@@ -328,7 +328,12 @@ public final class TagDiscovery {
     return switch (a.type()) {
       case LONG -> Long.compare(((AttributeValue.LongValue) a).value(), ((AttributeValue.LongValue) b).value());
       case DOUBLE -> Double.compare(((AttributeValue.DoubleValue) a).value(), ((AttributeValue.DoubleValue) b).value());
-      default -> a.asText().compareTo(b.asText());
+      default -> {
+        int t = a.asText().compareTo(b.asText());
+        // different values may print alike (an array of one empty string and an empty array)
+        yield t != 0 || a.equals(b) ? t
+            : java.util.Arrays.compare(io.tracestore.core.codec.SpanCodec.encodeValue(a), io.tracestore.core.codec.SpanCodec.encodeValue(b));
+      }
     };
   };
 }
