@@ -492,8 +492,12 @@ public final class SearchEngine implements AutoCloseable {
       return start < worst.start || (start == worst.start && id.compareTo(worst.traceId()) > 0);
     }
 
-    /** Throws if the search is past its deadline. */
+    /** Throws if the search is past its deadline, or cancelled by interrupting its thread. */
     void checkDeadline() {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new TraceStoreException("search cancelled: its thread was interrupted, having evaluated "
+            + tracesInspected + " traces");
+      }
       if (System.nanoTime() - deadline > 0) {
         throw new SearchTimeoutException("search timed out after " + java.time.Duration.ofNanos(timeoutNanos)
             + " having evaluated " + tracesInspected + " traces; narrow the time range or raise the timeout");

@@ -1,6 +1,7 @@
 package io.tracestore.core.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tracestore.api.Attributes;
 import io.tracestore.api.Resource;
@@ -138,6 +139,23 @@ class SearchPruningTest {
       assertThat(first.metrics().bytesDecoded()).isPositive();
       assertThat(second.metrics().cacheMisses()).isZero();
       assertThat(second.metrics().cacheHits()).isPositive();
+    }
+  }
+
+  @Test
+  @DisplayName("stops with a clear error when its thread is interrupted, and the store keeps working")
+  void interruptedSearchStops() {
+    try (TraceStore store = store()) {
+      store.append(spans(0));
+      store.flush();
+      Thread.currentThread().interrupt();
+      try {
+        assertThatThrownBy(() -> search(store, "{ status = unset }", 20))
+            .isInstanceOf(io.tracestore.api.TraceStoreException.class).hasMessageContaining("interrupted");
+      } finally {
+        Thread.interrupted();
+      }
+      assertThat(search(store, "{ status = unset }", 20).traces()).hasSize(20);
     }
   }
 }
