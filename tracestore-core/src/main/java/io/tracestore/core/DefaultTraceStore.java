@@ -70,8 +70,7 @@ final class DefaultTraceStore implements TraceStore {
   private final ThreadLocal<ByteSink> sinks = ThreadLocal.withInitial(() -> new ByteSink(64 * 1024));
   private volatile boolean closed;
   /** Searches, with a column cache of an eighth of the heap. */
-  private final SearchEngine searchEngine =
-      new SearchEngine(Runtime.getRuntime().maxMemory() / 8, Runtime.getRuntime().availableProcessors());
+  private final SearchEngine searchEngine;
   /** Spans taken from the head and being written as a block, grouped by trace. */
   private record Flushing(Map<TraceId, List<Span>> byTrace) {}
 
@@ -81,6 +80,7 @@ final class DefaultTraceStore implements TraceStore {
     this.ownsStore = ownsStore;
     this.config = config;
     this.blockWriter = new BlockWriter(config.blockOptions());
+    this.searchEngine = new SearchEngine(config.searchOptions().cacheBytes(), config.searchOptions().threads());
     loadBlocks();
     if (config.walDirectory() != null) {
       long now = System.nanoTime();

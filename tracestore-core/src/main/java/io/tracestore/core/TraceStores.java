@@ -60,6 +60,7 @@ public final class TraceStores {
     private Duration blockRetention = Duration.ofDays(14);
     private BlockWriter.Options blockOptions = BlockWriter.Options.DEFAULT;
     private Path directory;
+    private TraceStoreConfig.SearchOptions searchOptions = TraceStoreConfig.SearchOptions.DEFAULT;
 
     private Builder() {}
 
@@ -145,6 +146,21 @@ public final class TraceStores {
       return this;
     }
 
+    /**
+     * Heap the search caches may hold (decoded column chunks; default an eighth of the maximum
+     * heap; 0 = no caching).
+     */
+    public Builder searchCacheBytes(long bytes) {
+      this.searchOptions = new TraceStoreConfig.SearchOptions(bytes, searchOptions.threads());
+      return this;
+    }
+
+    /** Blocks one search scans at once (default: one per core; 1 = on the caller's thread). */
+    public Builder searchThreads(int threads) {
+      this.searchOptions = new TraceStoreConfig.SearchOptions(searchOptions.cacheBytes(), threads);
+      return this;
+    }
+
     public Builder blockOptions(BlockWriter.Options options) {
       this.blockOptions = Objects.requireNonNull(options);
       return this;
@@ -187,7 +203,7 @@ public final class TraceStores {
         throw new IllegalStateException("set an objectStore or a directory");
       }
       TraceStoreConfig config = new TraceStoreConfig(tenant, wal, fsyncPolicy, fsyncInterval, maxBlockBytes,
-          maxBlockAge, traceIdle, limits, blockRetention, blockOptions);
+          maxBlockAge, traceIdle, limits, blockRetention, blockOptions, searchOptions);
       return DefaultTraceStore.open(store, owns, config, meterProvider);
     }
   }
