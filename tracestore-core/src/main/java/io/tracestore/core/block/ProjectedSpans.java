@@ -20,7 +20,8 @@ import java.util.Set;
 /**
  * Builds spans of chosen traces from decoded column vectors instead of Parquet records: only the
  * fields a search evaluates and reports (ids, parent, name, kind, start, end, status, service name)
- * and the attributes of the keys it names, from dedicated columns and the generic lists. Events,
+ * and the attributes of the keys it names (and service.name of any type), from dedicated columns
+ * and the generic lists. Events,
  * links, the scope and other attributes are left empty, so such spans are only for queries that do
  * not read them. Because the vectors come from a cache, repeated searches decode no pages. Stateless.
  */
@@ -94,7 +95,11 @@ public final class ProjectedSpans {
       statusMessage = source.get(rg, BlockSchema.STATUS_MESSAGE);
       service = source.get(rg, BlockSchema.SERVICE_NAME);
       spanAttrs = new Attrs(rg, spanKeys, block.meta().dedicatedSpanColumns(), BlockSchema.SPAN_PREFIX, BlockSchema.SPAN_ATTRS, source);
-      resourceAttrs = new Attrs(rg, resourceKeys, block.meta().dedicatedResourceColumns(), BlockSchema.RESOURCE_PREFIX,
+      // service.name of another type than string is in the generic list: read it so the span's
+      // service name (reported as the trace's root service) is what a whole decode gives
+      Set<String> resource = new java.util.HashSet<>(resourceKeys);
+      resource.add(Resource.SERVICE_NAME);
+      resourceAttrs = new Attrs(rg, resource, block.meta().dedicatedResourceColumns(), BlockSchema.RESOURCE_PREFIX,
           BlockSchema.RESOURCE_ATTRS, source);
     }
 

@@ -401,7 +401,8 @@ final class BlockScanner {
           if (type == ARRAY_CODE || type == KVLIST_CODE) {
             pass = true; // decided exactly later
           } else if (s != null) {
-            pass = type == STRING_CODE && ok[strs.ids()[e]];
+            int sid = strs.ids()[e];
+            pass = type == STRING_CODE && (sid >= 0 ? ok[sid] : s.matcher().test("")); // a null str reads as ""
           } else if (type == LONG_CODE) {
             pass = compare(n, ints.longs()[e], true);
           } else if (type == DOUBLE_CODE) {
