@@ -66,6 +66,11 @@ public final class TempoSearchJson {
       g.writeNumberField("inspectedBlocks", m.blocksInspected());
       g.writeNumberField("skippedBlocks", m.blocksPruned());
       g.writeNumberField("totalBlocks", m.blocksInspected() + m.blocksPruned());
+      g.writeStringField("inspectedBytes", Long.toString(m.bytesDecoded()));
+      g.writeNumberField("inspectedRowGroups", m.rowGroupsInspected());
+      g.writeNumberField("skippedRowGroups", m.rowGroupsPruned());
+      g.writeNumberField("cacheHits", m.cacheHits());
+      g.writeNumberField("cacheMisses", m.cacheMisses());
       g.writeNumberField("elapsedMs", m.elapsedNanos() / 1_000_000);
       g.writeEndObject();
       g.writeEndObject();
