@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  * @param blockRetention {@link io.tracestore.api.TraceStore#compact()} deletes blocks whose every span
  *     ended longer ago than this
  * @param blockOptions Parquet layout of blocks
+ * @param catalogOptions tenant index polling, grace periods and garbage collection ({@link
+ *     io.tracestore.core.catalog.TenantCatalog})
  */
 public record TraceStoreConfig(
     String tenant,
@@ -34,7 +36,8 @@ public record TraceStoreConfig(
     Duration traceIdle,
     Limits limits,
     Duration blockRetention,
-    BlockWriter.Options blockOptions) {
+    BlockWriter.Options blockOptions,
+    io.tracestore.core.catalog.TenantCatalog.Options catalogOptions) {
 
   /** The tenant used when none is named (Tempo's name for it). */
   public static final String DEFAULT_TENANT = "single-tenant";
@@ -52,6 +55,9 @@ public record TraceStoreConfig(
     Objects.requireNonNull(limits, "limits");
     requirePositive(blockRetention, "blockRetention");
     Objects.requireNonNull(blockOptions, "blockOptions");
+    Objects.requireNonNull(catalogOptions, "catalogOptions");
+    requirePositive(catalogOptions.pollInterval(), "indexPollInterval");
+    requirePositive(catalogOptions.uncommittedGrace(), "uncommittedBlockGrace");
   }
 
   /**

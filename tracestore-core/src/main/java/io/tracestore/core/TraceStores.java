@@ -59,6 +59,7 @@ public final class TraceStores {
     private Duration blockRetention = Duration.ofDays(14);
     private BlockWriter.Options blockOptions = BlockWriter.Options.DEFAULT;
     private Path directory;
+    private io.tracestore.core.catalog.TenantCatalog.Options catalogOptions = io.tracestore.core.catalog.TenantCatalog.Options.DEFAULT;
 
     private Builder() {}
 
@@ -144,6 +145,26 @@ public final class TraceStores {
       return this;
     }
 
+    /**
+     * How often the store re-reads the tenant index to pick up blocks committed, compacted or
+     * deleted by other processes sharing the object store (default 10 s).
+     */
+    public Builder indexPollInterval(Duration interval) {
+      this.catalogOptions = new io.tracestore.core.catalog.TenantCatalog.Options(interval,
+          catalogOptions.uncommittedGrace(), catalogOptions.retiredGrace(), catalogOptions.gcInterval());
+      return this;
+    }
+
+    /**
+     * Block folders without {@code meta.json} (interrupted cuts) are deleted by garbage collection
+     * once this old (default 1 h; keep it well above the longest block upload).
+     */
+    public Builder uncommittedBlockGrace(Duration grace) {
+      this.catalogOptions = new io.tracestore.core.catalog.TenantCatalog.Options(catalogOptions.pollInterval(),
+          grace, catalogOptions.retiredGrace(), catalogOptions.gcInterval());
+      return this;
+    }
+
     public Builder blockOptions(BlockWriter.Options options) {
       this.blockOptions = Objects.requireNonNull(options);
       return this;
@@ -174,7 +195,7 @@ public final class TraceStores {
         throw new IllegalStateException("set an objectStore or a directory");
       }
       TraceStoreConfig config = new TraceStoreConfig(tenant, wal, fsyncPolicy, fsyncInterval, maxBlockBytes,
-          maxBlockAge, traceIdle, limits, blockRetention, blockOptions);
+          maxBlockAge, traceIdle, limits, blockRetention, blockOptions, catalogOptions);
       return DefaultTraceStore.open(store, owns, config);
     }
   }

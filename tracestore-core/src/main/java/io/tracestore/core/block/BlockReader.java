@@ -34,16 +34,63 @@ public final class BlockReader {
   private final ObjectStore store;
   private final BlockMeta meta;
   private final String dataKey;
+  private final DamageHandler damage;
+  private volatile boolean quarantined;
   private volatile Loaded loaded;
   private volatile TraceDirectory directory;
 
   /** Footer and per-row-group bloom filters (null where a row group has none). */
   private record Loaded(ParquetMetadata footer, BloomFilter[] blooms) {}
 
+  /**
+   * Decides what a failed read of a block means. Called from the reading thread; must be
+   * thread-safe.
+   */
+  @FunctionalInterface
+  public interface DamageHandler {
+    /**
+     * Checks the block after {@code failure}; returns true if it is damaged and was taken out of
+     * service (reads of it then return nothing), false to let the failure propagate.
+     */
+    boolean isDamaged(BlockReader block, Exception failure);
+  }
+
+  /** A reader whose read failures propagate. */
   public BlockReader(ObjectStore store, BlockMeta meta) {
+    this(store, meta, null);
+  }
+
+  /** A reader that asks {@code damage} (if not null) about read failures. */
+  public BlockReader(ObjectStore store, BlockMeta meta, DamageHandler damage) {
     this.store = store;
     this.meta = meta;
     this.dataKey = BlockWriter.dataKey(meta.tenant(), meta.blockId());
+    this.damage = damage;
+  }
+
+  /** True once the block was found damaged: reads return nothing. */
+  public boolean isQuarantined() {
+    return quarantined;
+  }
+
+  /**
+   * Runs a read of this block: if it fails and the damage handler finds the block damaged, the
+   * block is quarantined and {@code whenDamaged} is returned; other failures propagate. New read
+   * methods should go through this.
+   */
+  public <T> T guarded(java.util.function.Supplier<T> read, T whenDamaged) {
+    if (quarantined) {
+      return whenDamaged;
+    }
+    try {
+      return read.get();
+    } catch (RuntimeException e) {
+      if (damage != null && damage.isDamaged(this, e)) {
+        quarantined = true;
+        return whenDamaged;
+      }
+      throw e;
+    }
   }
 
   public BlockMeta meta() {
@@ -91,11 +138,15 @@ public final class BlockReader {
     throw new CorruptDataException("row group without a trace_id column");
   }
 
-  /** Every span of {@code traceId} in this block (empty if none), in block order. */
+  /** Every span of {@code traceId} in this block (empty if none, or if the block is damaged), in block order. */
   public List<Span> findTrace(TraceId traceId) {
     if (!meta.mayContain(traceId)) {
       return List.of();
     }
+    return guarded(() -> findTraceUnguarded(traceId), List.of());
+  }
+
+  private List<Span> findTraceUnguarded(TraceId traceId) {
     try {
       Loaded l = load();
       Binary key = Binary.fromConstantByteArray(traceId.toBytes());
@@ -164,8 +215,12 @@ public final class BlockReader {
     return out;
   }
 
-  /** Every span in the block, in block order. */
+  /** Every span in the block, in block order (none if the block is damaged). */
   public List<Span> readAll() {
+    return guarded(this::readAllUnguarded, List.of());
+  }
+
+  private List<Span> readAllUnguarded() {
     try {
       ParquetMetadata footer = load().footer;
       InputFile file = inputFile();
