@@ -61,6 +61,8 @@ final class DefaultTraceStore implements TraceStore {
   private final CopyOnWriteArrayList<BlockReader> blocks = new CopyOnWriteArrayList<>();
   /** The tenant index: which blocks are served, shared with other processes. */
   private final io.tracestore.core.catalog.TenantCatalog catalog;
+  /** The catalog's served generation {@link #blocks} was last synced with. Under cutLock. */
+  private volatile long syncedGeneration;
   private final ReentrantLock appendLock = new ReentrantLock();
   private final ReentrantLock cutLock = new ReentrantLock();
   private final WriteAheadLog wal;
@@ -151,9 +153,8 @@ final class DefaultTraceStore implements TraceStore {
   void pollIndex() {
     cutLock.lock();
     try {
-      if (catalog.poll()) {
-        syncBlocks();
-      }
+      catalog.poll();
+      syncBlocks();
     } finally {
       cutLock.unlock();
     }
@@ -161,6 +162,10 @@ final class DefaultTraceStore implements TraceStore {
 
   /** Makes the block list match the blocks the catalog serves. Under cutLock. */
   private void syncBlocks() {
+    if (catalog.servedGeneration() == syncedGeneration) {
+      return;
+    }
+    syncedGeneration = catalog.servedGeneration();
     Map<String, BlockMeta> want = new java.util.LinkedHashMap<>();
     catalog.served().forEach(m -> want.put(m.blockId(), m));
     java.util.Set<String> have = new java.util.HashSet<>();
@@ -416,9 +421,8 @@ final class DefaultTraceStore implements TraceStore {
     ensureOpen();
     cutLock.lock(); // one block-list change at a time; appends and reads go on
     try {
-      if (catalog.poll()) {
-        syncBlocks();
-      }
+      catalog.poll();
+      syncBlocks();
       int removed = expire();
       Map<Long, List<BlockReader>> windows = new java.util.TreeMap<>();
       for (BlockReader b : blocks) {
@@ -529,6 +533,23 @@ final class DefaultTraceStore implements TraceStore {
     return ok;
   }
 
+  /** Collects garbage and polls the index when due, and syncs the block list; never throws. */
+  private void maintainCatalog() {
+    try {
+      catalog.collectGarbageIfDue();
+    } catch (RuntimeException e) {
+      LOG.warn("garbage collection of tenant {} failed: {}", config.tenant(), e.toString());
+    }
+    catalog.pollIfDue();
+    if (catalog.servedGeneration() != syncedGeneration && cutLock.tryLock()) {
+      try {
+        syncBlocks();
+      } finally {
+        cutLock.unlock();
+      }
+    }
+  }
+
   private void collectGarbageQuietly() {
     try {
       catalog.collectGarbage();
@@ -547,16 +568,7 @@ final class DefaultTraceStore implements TraceStore {
       return;
     }
     try {
-      if (cutLock.tryLock()) {
-        try {
-          if (catalog.pollIfDue()) {
-            syncBlocks();
-          }
-          catalog.collectGarbageIfDue();
-        } finally {
-          cutLock.unlock();
-        }
-      }
+      maintainCatalog();
       long now = System.nanoTime();
       boolean tooBig = head.bytes() >= config.maxBlockBytes();
       boolean tooOld = head.oldestAppendNanos() != Long.MAX_VALUE

@@ -399,7 +399,7 @@ class TenantIndexTest {
   @Test
   void indexWritesRacingFromTwoStoreInstancesNeverLoseABlock() throws Exception {
     InMemoryObjectStore memory = new InMemoryObjectStore();
-    int perWriter = 25;
+    int perWriter = 12;
     List<List<Span>> all = Collections.synchronizedList(new ArrayList<>());
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try (DefaultTraceStore a = open(memory); DefaultTraceStore b = open(memory)) {

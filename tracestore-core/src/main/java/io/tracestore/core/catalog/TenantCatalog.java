@@ -120,6 +120,8 @@ public final class TenantCatalog {
   private final Set<String> quarantinedHere = ConcurrentHashMap.newKeySet();
   private final Map<String, Long> lastDamageCheck = new ConcurrentHashMap<>();
   private volatile Map<String, BlockMeta> served = Map.of();
+  /** Incremented whenever the set of served blocks changes. */
+  private volatile long servedGeneration;
   private volatile TenantIndex view;
   private long lastPollNanos = System.nanoTime();
   private long polls;
@@ -192,6 +194,14 @@ public final class TenantCatalog {
     return List.copyOf(served.values());
   }
 
+  /**
+   * A number that changes whenever the set of served blocks changes, by this process's changes,
+   * polls, garbage collection or quarantine: compare it to know when to re-read {@link #served}.
+   */
+  public long servedGeneration() {
+    return servedGeneration;
+  }
+
   /** True if the block is served. */
   public boolean serves(String blockId) {
     return served.containsKey(blockId);
@@ -220,6 +230,9 @@ public final class TenantCatalog {
       if (!quarantinedHere.contains(m.blockId())) {
         s.put(m.blockId(), m);
       }
+    }
+    if (!s.keySet().equals(served.keySet())) {
+      servedGeneration++;
     }
     served = s;
     return resolved;
@@ -497,8 +510,8 @@ public final class TenantCatalog {
     } catch (ObjectNotFoundException e) {
       try {
         TenantIndex latest = files.readLatest();
-        if (latest != null && !latest.isLive(meta.blockId()) && latest.knows(meta.blockId())) {
-          return null; // retired (and deleted) by another process: not damage
+        if (latest == null || !latest.isLive(meta.blockId())) {
+          return null; // retired and deleted by another process (this view is stale): not damage
         }
       } catch (IOException | RuntimeException ignored) {
         return null;
