@@ -67,6 +67,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: every method may be called from any thread; index changes are serialized by a
  * lock held across their storage calls.
+ *
+ * <p>Durability: {@link #commit} returns only once the pending entry and the block's {@code
+ * meta.json} are stored (durable per the {@link ObjectStore} contract), so the block survives any
+ * crash after it returns. Other changes (live entry, retire, forget, quarantine) are durable once
+ * stored; one that could not be stored is applied to this process's view at once and retried with
+ * the next change, poll or {@link #flush}, and losing it to a crash is harmless (a pending block
+ * with {@code meta.json} is live anyway; a block not forgotten is forgotten by the next collection).
  */
 public final class TenantCatalog {
   private static final Logger LOG = LoggerFactory.getLogger(TenantCatalog.class);
