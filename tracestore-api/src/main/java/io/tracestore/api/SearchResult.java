@@ -59,9 +59,15 @@ public record SearchResult(List<TraceMatch> traces, Metrics metrics) {
    *
    * @param blocksInspected blocks read
    * @param blocksPruned blocks skipped by their metadata (time range)
-   * @param tracesInspected traces evaluated
-   * @param spansInspected spans evaluated
+   * @param rowGroupsInspected row groups whose columns were scanned
+   * @param rowGroupsPruned row groups skipped by their column statistics without reading data
+   * @param tracesInspected traces decoded and evaluated exactly
+   * @param spansInspected spans of those traces
+   * @param bytesDecoded bytes of column vectors decoded from storage (cache misses)
+   * @param cacheHits column chunks found decoded in the cache
+   * @param cacheMisses column chunks read and decoded
    * @param elapsedNanos wall time
    */
-  public record Metrics(long blocksInspected, long blocksPruned, long tracesInspected, long spansInspected, long elapsedNanos) {}
+  public record Metrics(long blocksInspected, long blocksPruned, long rowGroupsInspected, long rowGroupsPruned,
+      long tracesInspected, long spansInspected, long bytesDecoded, long cacheHits, long cacheMisses, long elapsedNanos) {}
 }

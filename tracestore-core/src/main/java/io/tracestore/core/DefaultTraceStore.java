@@ -1,7 +1,5 @@
 package io.tracestore.core;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tracestore.api.OtlpEncoding;
 import io.tracestore.api.SearchRequest;
 import io.tracestore.api.SearchResult;
@@ -17,11 +15,12 @@ import io.tracestore.core.block.BlockWriter;
 import io.tracestore.core.codec.ByteSink;
 import io.tracestore.core.codec.SpanCodec;
 import io.tracestore.core.head.HeadBlock;
+import io.tracestore.core.metrics.StoreMetrics;
 import io.tracestore.core.otlp.OtlpInput;
 import io.tracestore.core.otlp.OtlpJson;
 import io.tracestore.core.otlp.OtlpProtobuf;
 import io.tracestore.core.search.SearchEngine;
-import io.tracestore.core.search.TagDiscovery;
+import io.tracestore.core.search.SearchSnapshot;
 import io.tracestore.core.search.TraceSource;
 import io.tracestore.core.wal.WriteAheadLog;
 import io.tracestore.spi.ObjectStore;
@@ -66,30 +65,25 @@ final class DefaultTraceStore implements TraceStore {
   private final ReentrantLock appendLock = new ReentrantLock();
   private final ReentrantLock cutLock = new ReentrantLock();
   private final WriteAheadLog wal;
+  private final StoreMetrics metrics;
   private final java.util.concurrent.ScheduledThreadPoolExecutor maintenance;
   /** Blocks replaced by compaction, waiting out the grace period before deletion. */
   private final java.util.concurrent.ConcurrentLinkedQueue<List<BlockReader>> pendingDeletions =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final ThreadLocal<ByteSink> sinks = ThreadLocal.withInitial(() -> new ByteSink(64 * 1024));
   private volatile boolean closed;
-  private final SearchEngine searchEngine = new SearchEngine();
-  /**
-   * Decoded traces of recently searched blocks, bounded by span count: about a quarter of the heap
-   * at ~1 KiB per decoded span, between 50,000 and 2,000,000 spans.
-   */
-  private final Cache<String, Map<TraceId, Trace>> decodedBlocks = Caffeine.newBuilder()
-      .maximumWeight(Math.max(50_000, Math.min(2_000_000, Runtime.getRuntime().maxMemory() / 4 / 1024)))
-      .<String, Map<TraceId, Trace>>weigher((k, v) -> v.values().stream().mapToInt(t -> t.spans().size()).sum())
-      .build();
-
+  /** Searches, with a column cache of an eighth of the heap. */
+  private final SearchEngine searchEngine;
   /** Spans taken from the head and being written as a block, grouped by trace. */
   private record Flushing(Map<TraceId, List<Span>> byTrace) {}
 
-  private DefaultTraceStore(ObjectStore store, boolean ownsStore, TraceStoreConfig config) throws IOException {
+  private DefaultTraceStore(ObjectStore store, boolean ownsStore, TraceStoreConfig config,
+      io.opentelemetry.api.metrics.MeterProvider meterProvider) throws IOException {
     this.store = store;
     this.ownsStore = ownsStore;
     this.config = config;
     this.blockWriter = new BlockWriter(config.blockOptions());
+    this.searchEngine = new SearchEngine(config.searchOptions().cacheBytes(), config.searchOptions().threads());
     this.catalog = loadBlocks();
     if (config.walDirectory() != null) {
       long now = System.nanoTime();
@@ -107,6 +101,7 @@ final class DefaultTraceStore implements TraceStore {
     } else {
       this.wal = null;
     }
+    this.metrics = StoreMetrics.register(meterProvider, config.tenant(), head::spanCount, head::bytes, head::traceCount, blocks::size);
     this.maintenance = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "tracestore-maintenance-" + config.tenant());
       t.setDaemon(true);
@@ -121,9 +116,10 @@ final class DefaultTraceStore implements TraceStore {
     }
   }
 
-  static DefaultTraceStore open(ObjectStore store, boolean ownsStore, TraceStoreConfig config) {
+  static DefaultTraceStore open(ObjectStore store, boolean ownsStore, TraceStoreConfig config,
+      io.opentelemetry.api.metrics.MeterProvider meterProvider) {
     try {
-      return new DefaultTraceStore(store, ownsStore, config);
+      return new DefaultTraceStore(store, ownsStore, config, meterProvider);
     } catch (IOException e) {
       throw new StorageException("could not open the store of tenant " + config.tenant() + ": " + e.getMessage(), e);
     }
@@ -144,7 +140,7 @@ final class DefaultTraceStore implements TraceStore {
       if (!catalog.isDamaged(b, failure)) {
         return false;
       }
-      blocks.remove(b); // its (empty) decoded entry is left in the cache: this may run inside a cache load
+      blocks.remove(b);
       return true;
     });
   }
@@ -177,7 +173,6 @@ final class DefaultTraceStore implements TraceStore {
     }
     List<BlockReader> gone = blocks.stream().filter(b -> !want.containsKey(b.meta().blockId())).toList();
     blocks.removeAll(gone);
-    gone.forEach(b -> decodedBlocks.invalidate(b.meta().blockId()));
   }
 
   /** The tenant catalog (index, quarantine, garbage collection) of this store. */
@@ -193,6 +188,15 @@ final class DefaultTraceStore implements TraceStore {
 
   @Override
   public void append(Collection<Span> batch) {
+    try {
+      appendBatch(batch);
+    } catch (RuntimeException e) {
+      metrics.refused(batch == null ? 0 : batch.size(), e);
+      throw e;
+    }
+  }
+
+  private void appendBatch(Collection<Span> batch) {
     ensureOpen();
     List<Span> spans = batch instanceof List<Span> l ? l : new ArrayList<>(batch);
     if (spans.isEmpty()) {
@@ -211,12 +215,13 @@ final class DefaultTraceStore implements TraceStore {
       long now = System.nanoTime();
       checkLimits(spans, sizes, now);
       if (wal != null) {
-        wal.append(sink);
+        metrics.walWritten(wal.append(sink));
       }
       head.add(spans, sizes, now);
     } finally {
       appendLock.unlock();
     }
+    metrics.appended(spans.size());
     if (sink != null && sink.array().length > 16 * 1024 * 1024) {
       sinks.remove(); // do not keep a huge buffer per thread
     }
@@ -291,6 +296,10 @@ final class DefaultTraceStore implements TraceStore {
   @Override
   public Optional<Trace> findTrace(TraceId traceId) {
     ensureOpen();
+    return metrics.query(StoreMetrics.Operation.FIND_TRACE, () -> findTraceUnmetered(traceId));
+  }
+
+  private Optional<Trace> findTraceUnmetered(TraceId traceId) {
     Map<SpanId, Span> spans = new HashMap<>();
     for (Span s : head.get(traceId)) {
       spans.putIfAbsent(s.spanId(), s);
@@ -311,77 +320,19 @@ final class DefaultTraceStore implements TraceStore {
   @Override
   public SearchResult search(SearchRequest request) {
     ensureOpen();
-    return searchEngine.search(request, traceSource);
+    return metrics.query(StoreMetrics.Operation.SEARCH, () -> searchEngine.search(request, snapshot()));
   }
 
-  /**
-   * Every stored trace, merged across the head, blocks being cut and committed blocks. Blocks are
-   * decoded whole into traces and kept in {@link #decodedBlocks}; a trace found in one place only
-   * is handed over as cached, fragments are merged per search. The search issue replaces this
-   * with column reads.
-   */
-  private final TraceSource traceSource = (start, end, visitor) -> {
+  /** The spans in memory (head and blocks being cut), each span id once, and the committed blocks. */
+  private SearchSnapshot snapshot() {
     Map<TraceId, Map<SpanId, Span>> merged = new HashMap<>();
     head.forEachTrace((id, spans) -> addAll(merged, id, spans));
     for (Flushing f : flushing) {
       f.byTrace().forEach((id, spans) -> addAll(merged, id, spans));
     }
-    long inspected = 0;
-    long pruned = 0;
-    List<Map<TraceId, Trace>> decoded = new ArrayList<>();
-    for (BlockReader b : blocks) {
-      if (!b.meta().overlaps(start, end)) {
-        pruned++;
-        continue;
-      }
-      inspected++;
-      decoded.add(decodedBlocks.get(b.meta().blockId(), k -> byTrace(b.readAll())));
-    }
-    Map<TraceId, Integer> occurrences = new HashMap<>();
-    if (decoded.size() > 1) {
-      for (Map<TraceId, Trace> m : decoded) {
-        for (TraceId id : m.keySet()) {
-          occurrences.merge(id, 1, Integer::sum);
-        }
-      }
-    }
-    for (Map<TraceId, Trace> m : decoded) {
-      for (Trace t : m.values()) {
-        if (!merged.containsKey(t.traceId()) && occurrences.getOrDefault(t.traceId(), 1) == 1) {
-          if (overlaps(t, start, end) && !visitor.test(t)) {
-            return new TraceSource.Stats(inspected, pruned);
-          }
-        } else {
-          addAll(merged, t.traceId(), t.spans());
-        }
-      }
-    }
-    for (Map.Entry<TraceId, Map<SpanId, Span>> e : merged.entrySet()) {
-      Trace t = new Trace(e.getKey(), new ArrayList<>(e.getValue().values()));
-      if (overlaps(t, start, end) && !visitor.test(t)) {
-        break;
-      }
-    }
-    return new TraceSource.Stats(inspected, pruned);
-  };
-
-  private static boolean overlaps(Trace t, long start, long end) {
-    return t.startUnixNano() <= end && t.endUnixNano() >= start;
-  }
-
-  /** A block's spans (in block order: grouped by trace) as traces. */
-  private static Map<TraceId, Trace> byTrace(List<Span> spans) {
-    Map<TraceId, Trace> out = new java.util.LinkedHashMap<>();
-    int i = 0;
-    while (i < spans.size()) {
-      int j = i + 1;
-      while (j < spans.size() && spans.get(j).traceId().equals(spans.get(i).traceId())) {
-        j++;
-      }
-      out.put(spans.get(i).traceId(), new Trace(spans.get(i).traceId(), spans.subList(i, j)));
-      i = j;
-    }
-    return out;
+    Map<TraceId, List<Span>> memory = new HashMap<>(merged.size() * 2);
+    merged.forEach((id, spans) -> memory.put(id, new ArrayList<>(spans.values())));
+    return new SearchSnapshot(memory, List.copyOf(blocks));
   }
 
   private static void addAll(Map<TraceId, Map<SpanId, Span>> traces, TraceId id, List<Span> spans) {
@@ -394,13 +345,13 @@ final class DefaultTraceStore implements TraceStore {
   @Override
   public Map<String, List<String>> tagNames(long startUnixNano, long endUnixNano) {
     ensureOpen();
-    return TagDiscovery.tagNames(traceSource, startUnixNano, endUnixNano);
+    return searchEngine.tagNames(snapshot(), startUnixNano, endUnixNano);
   }
 
   @Override
   public List<io.tracestore.api.AttributeValue> tagValues(String tag, long startUnixNano, long endUnixNano, int limit) {
     ensureOpen();
-    return TagDiscovery.tagValues(traceSource, tag, startUnixNano, endUnixNano, limit);
+    return searchEngine.tagValues(snapshot(), tag, startUnixNano, endUnixNano, limit);
   }
 
   @Override
@@ -465,9 +416,6 @@ final class DefaultTraceStore implements TraceStore {
 
   /** Deletes blocks no longer in the block list once the grace period has passed (or at close). */
   private void retire(List<BlockReader> group) {
-    for (BlockReader b : group) {
-      decodedBlocks.invalidate(b.meta().blockId());
-    }
     pendingDeletions.add(group);
     maintenance.schedule(() -> {
       if (pendingDeletions.remove(group)) {
@@ -496,6 +444,7 @@ final class DefaultTraceStore implements TraceStore {
     }
     blocks.add(reader(meta)); // before the inputs leave: no reader misses a span
     blocks.removeAll(group);
+    metrics.blocksCompacted(group.size());
     retire(group);
     LOG.debug("compacted {} blocks into {} ({} spans)", group.size(), meta.blockId(), meta.spanCount());
     return group.size() - 1;
@@ -508,6 +457,7 @@ final class DefaultTraceStore implements TraceStore {
       BlockMeta m = b.meta();
       try {
         store.delete(BlockWriter.metaKey(m.tenant(), m.blockId()));
+        metrics.blocksDeleted(1); // gone for readers once its meta.json is
         store.delete(BlockWriter.dataKey(m.tenant(), m.blockId()));
         deleted.add(m.blockId());
       } catch (IOException | RuntimeException e) {
@@ -527,7 +477,6 @@ final class DefaultTraceStore implements TraceStore {
         ok.add(b);
       } else {
         blocks.remove(b);
-        decodedBlocks.invalidate(b.meta().blockId());
       }
     }
     return ok;
@@ -615,7 +564,7 @@ final class DefaultTraceStore implements TraceStore {
           for (int i = 0; i < rest.size(); i += WAL_REWRITE_BATCH) {
             sink.reset();
             SpanCodec.encodeBatch(rest.subList(i, Math.min(rest.size(), i + WAL_REWRITE_BATCH)), sink);
-            wal.append(sink);
+            metrics.walWritten(wal.append(sink));
           }
           wal.sync();
         }
@@ -639,6 +588,7 @@ final class DefaultTraceStore implements TraceStore {
           wal.deleteSegmentsBefore(nextSegment);
         }
         LOG.debug("cut block {} with {} spans of {} traces", meta.blockId(), meta.spanCount(), meta.traceCount());
+        metrics.blockCut();
       } catch (RuntimeException | IOException e) {
         // put the spans back so the next cut retries them; they are still in the WAL
         appendLock.lock();
@@ -673,6 +623,8 @@ final class DefaultTraceStore implements TraceStore {
       cut(true);
     } finally {
       closed = true;
+      metrics.close();
+      searchEngine.close();
       // blocks replaced by compaction: no reader of this store is left, delete them now
       for (List<BlockReader> group; (group = pendingDeletions.poll()) != null; ) {
         deleteBlocks(group);

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  * @param blockRetention {@link io.tracestore.api.TraceStore#compact()} deletes blocks whose every span
  *     ended longer ago than this
  * @param blockOptions Parquet layout of blocks
+ * @param searchOptions cache budget and parallelism of searches
  * @param catalogOptions tenant index polling, grace periods and garbage collection ({@link
  *     io.tracestore.core.catalog.TenantCatalog})
  */
@@ -37,6 +38,7 @@ public record TraceStoreConfig(
     Limits limits,
     Duration blockRetention,
     BlockWriter.Options blockOptions,
+    SearchOptions searchOptions,
     io.tracestore.core.catalog.TenantCatalog.Options catalogOptions) {
 
   /** The tenant used when none is named (Tempo's name for it). */
@@ -55,9 +57,32 @@ public record TraceStoreConfig(
     Objects.requireNonNull(limits, "limits");
     requirePositive(blockRetention, "blockRetention");
     Objects.requireNonNull(blockOptions, "blockOptions");
+    Objects.requireNonNull(searchOptions, "searchOptions");
     Objects.requireNonNull(catalogOptions, "catalogOptions");
     requirePositive(catalogOptions.pollInterval(), "indexPollInterval");
     requirePositive(catalogOptions.uncommittedGrace(), "uncommittedBlockGrace");
+  }
+
+  /**
+   * How searches use memory and threads.
+   *
+   * @param cacheBytes about how much heap the search caches (decoded column chunks, small decoded
+   *     blocks) may hold; 0 disables caching
+   * @param threads blocks of one search scanned at once (1 = on the caller's thread only)
+   */
+  public record SearchOptions(long cacheBytes, int threads) {
+    /** An eighth of the maximum heap, one thread per core. */
+    public static final SearchOptions DEFAULT =
+        new SearchOptions(Runtime.getRuntime().maxMemory() / 8, Runtime.getRuntime().availableProcessors());
+
+    public SearchOptions {
+      if (cacheBytes < 0) {
+        throw new IllegalArgumentException("search cacheBytes must be >= 0, got " + cacheBytes);
+      }
+      if (threads < 1) {
+        throw new IllegalArgumentException("search threads must be at least 1, got " + threads);
+      }
+    }
   }
 
   /**

@@ -48,6 +48,7 @@ public final class TraceStores {
   public static final class Builder {
     private ObjectStore objectStore;
     private boolean ownsObjectStore;
+    private io.opentelemetry.api.metrics.MeterProvider meterProvider;
     private Path walDirectory;
     private String tenant = TraceStoreConfig.DEFAULT_TENANT;
     private FsyncPolicy fsyncPolicy = FsyncPolicy.INTERVAL;
@@ -59,6 +60,7 @@ public final class TraceStores {
     private Duration blockRetention = Duration.ofDays(14);
     private BlockWriter.Options blockOptions = BlockWriter.Options.DEFAULT;
     private Path directory;
+    private TraceStoreConfig.SearchOptions searchOptions = TraceStoreConfig.SearchOptions.DEFAULT;
     private io.tracestore.core.catalog.TenantCatalog.Options catalogOptions = io.tracestore.core.catalog.TenantCatalog.Options.DEFAULT;
 
     private Builder() {}
@@ -165,8 +167,35 @@ public final class TraceStores {
       return this;
     }
 
+    /**
+     * Heap the search caches may hold (decoded column chunks; default an eighth of the maximum
+     * heap; 0 = no caching).
+     */
+    public Builder searchCacheBytes(long bytes) {
+      this.searchOptions = new TraceStoreConfig.SearchOptions(bytes, searchOptions.threads());
+      return this;
+    }
+
+    /** Blocks one search scans at once (default: one per core; 1 = on the caller's thread). */
+    public Builder searchThreads(int threads) {
+      this.searchOptions = new TraceStoreConfig.SearchOptions(searchOptions.cacheBytes(), threads);
+      return this;
+    }
+
     public Builder blockOptions(BlockWriter.Options options) {
       this.blockOptions = Objects.requireNonNull(options);
+      return this;
+    }
+
+    /**
+     * Reports the store's metrics ({@code tracestore.*}, listed in {@code docs/operations.md}) to
+     * {@code provider}; {@code MeterProvider.noop()} turns them off. Null (the default) means the
+     * global provider ({@code GlobalOpenTelemetry}): the one installed when {@link #build()} runs, or,
+     * if none is yet, the one the application installs later (picked up within a second of the
+     * store's next append, cut or query). Opening a store never fixes the global to a no-op.
+     */
+    public Builder meterProvider(io.opentelemetry.api.metrics.MeterProvider provider) {
+      this.meterProvider = provider;
       return this;
     }
 
@@ -195,8 +224,8 @@ public final class TraceStores {
         throw new IllegalStateException("set an objectStore or a directory");
       }
       TraceStoreConfig config = new TraceStoreConfig(tenant, wal, fsyncPolicy, fsyncInterval, maxBlockBytes,
-          maxBlockAge, traceIdle, limits, blockRetention, blockOptions, catalogOptions);
-      return DefaultTraceStore.open(store, owns, config);
+          maxBlockAge, traceIdle, limits, blockRetention, blockOptions, searchOptions, catalogOptions);
+      return DefaultTraceStore.open(store, owns, config, meterProvider);
     }
   }
 }

@@ -7,10 +7,14 @@ import io.tracestore.api.TraceId;
 import io.tracestore.spi.ObjectStore;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.zip.CRC32C;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.TraceStoreReadOptions;
+import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.column.values.bloomfilter.BloomFilter;
 import org.apache.parquet.hadoop.BloomFilterReader;
@@ -164,20 +168,104 @@ public final class BlockReader {
     }
   }
 
+  /** The block's trace directory, read on first use and kept; empty if the block is damaged. */
+  public TraceDirectory directory() {
+    return guarded(() -> {
+      try {
+        return directory(load());
+      } catch (IOException e) {
+        throw new StorageException("could not read block " + meta.blockId() + ": " + e.getMessage(), e);
+      }
+    }, EMPTY_DIRECTORY);
+  }
+
+  private static final TraceDirectory EMPTY_DIRECTORY = new TraceDirectory.Builder(0).build();
+
+  /**
+   * Runs a read that has no natural empty answer: if it finds the block damaged, the block is
+   * quarantined and the read fails with a {@link CorruptDataException} saying so (later reads see
+   * an empty block: {@link #directory()} empty, {@link #rowGroupCount()} 0).
+   */
+  private <T> T failIfDamaged(java.util.function.Supplier<T> read) {
+    T out = guarded(read, null);
+    if (out == null && quarantined) {
+      throw new CorruptDataException("block " + meta.blockId() + " is damaged and was quarantined; it is no longer served (retry)");
+    }
+    return out;
+  }
+
   private TraceDirectory directory(Loaded l) throws IOException {
     TraceDirectory d = directory;
     if (d == null) {
       synchronized (this) {
         if (directory == null) {
-          InputFile file = inputFile();
-          try (ParquetFileReader reader = new ParquetFileReader(file, l.footer, TraceStoreReadOptions.create(null, CodecFactory.INSTANCE), file.newStream())) {
-            directory = TraceDirectory.build(reader, l.footer.getFileMetaData().getSchema(), (int) Math.min(Integer.MAX_VALUE, meta.traceCount()));
+          TraceDirectory.Builder b = new TraceDirectory.Builder((int) Math.min(Integer.MAX_VALUE - 16, meta.traceCount()));
+          List<String> cols = List.of(BlockSchema.TRACE_ID, BlockSchema.TRACE_START, BlockSchema.TRACE_DURATION);
+          for (int rg = 0; rg < l.footer.getBlocks().size(); rg++) {
+            Map<String, ColumnVector> v = readColumns(l, rg, cols);
+            b.add(v.get(BlockSchema.TRACE_ID), v.get(BlockSchema.TRACE_START), v.get(BlockSchema.TRACE_DURATION));
           }
+          directory = b.build();
         }
         d = directory;
       }
     }
     return d;
+  }
+
+  /** Number of row groups. */
+  public int rowGroupCount() {
+    return quarantined ? 0 : meta.rowGroups().size();
+  }
+
+  /** The footer's description of row group {@code rowGroup}: row count, column chunks and their statistics. */
+  public BlockMetaData rowGroup(int rowGroup) {
+    return failIfDamaged(() -> {
+      try {
+        return load().footer.getBlocks().get(rowGroup);
+      } catch (IOException e) {
+        throw new StorageException("could not read block " + meta.blockId() + ": " + e.getMessage(), e);
+      }
+    });
+  }
+
+  /**
+   * Decodes the named leaf columns (dotted paths as the footer names them, e.g. {@code duration_nano}
+   * or {@code span_attrs.list.element.key}) of one row group, reading only their chunks. Columns the
+   * block does not have are left out of the result.
+   */
+  public Map<String, ColumnVector> readColumns(int rowGroup, Collection<String> paths) {
+    return failIfDamaged(() -> {
+      try {
+        return readColumns(load(), rowGroup, paths);
+      } catch (IOException e) {
+        throw new StorageException("could not read block " + meta.blockId() + ": " + e.getMessage(), e);
+      }
+    });
+  }
+
+  private Map<String, ColumnVector> readColumns(Loaded l, int rowGroup, Collection<String> paths) throws IOException {
+    MessageType schema = l.footer.getFileMetaData().getSchema();
+    List<ColumnDescriptor> wanted = new ArrayList<>(paths.size());
+    for (ColumnDescriptor c : schema.getColumns()) {
+      if (paths.contains(String.join(".", c.getPath()))) {
+        wanted.add(c);
+      }
+    }
+    Map<String, ColumnVector> out = new HashMap<>();
+    if (wanted.isEmpty()) {
+      return out;
+    }
+    InputFile file = inputFile();
+    try (ParquetFileReader reader = new ParquetFileReader(file, l.footer, TraceStoreReadOptions.create(null, CodecFactory.INSTANCE), file.newStream())) {
+      reader.setRequestedSchema(wanted);
+      try (PageReadStore pages = reader.readRowGroup(rowGroup)) {
+        for (ColumnDescriptor c : wanted) {
+          out.put(String.join(".", c.getPath()), ColumnVectorReader.read(c, pages.getPageReader(c)));
+        }
+      }
+    }
+    return out;
   }
 
   /**
@@ -213,6 +301,74 @@ public final class BlockReader {
       }
     }
     return out;
+  }
+
+  /**
+   * The spans of the traces at {@code traces} (indices into {@link #directory()}, ascending), one
+   * list per trace in the same order. The page index limits reading to the pages holding them.
+   */
+  public List<List<Span>> readTraces(int[] traces) {
+    return failIfDamaged(() -> readTracesUnguarded(traces));
+  }
+
+  private List<List<Span>> readTracesUnguarded(int[] traces) {
+    try {
+      Loaded l = load();
+      TraceDirectory dir = directory(l);
+      List<List<Span>> out = new ArrayList<>(traces.length);
+      for (int i = 0; i < traces.length; i++) {
+        out.add(new ArrayList<>());
+      }
+      if (traces.length == 0) {
+        return out;
+      }
+      InputFile file = inputFile();
+      MessageType schema = l.footer.getFileMetaData().getSchema();
+      MessageColumnIO columnIO = new ColumnIOFactory().getColumnIO(schema);
+      SpanMaterializer materializer = new SpanMaterializer(schema);
+      try (ParquetFileReader reader = new ParquetFileReader(file, l.footer, TraceStoreReadOptions.create(null, CodecFactory.INSTANCE), file.newStream())) {
+        List<BlockMetaData> groups = l.footer.getBlocks();
+        long groupStart = 0;
+        int next = 0; // first wanted trace not yet wholly read
+        for (int rg = 0; rg < groups.size() && next < traces.length; rg++) {
+          long groupEnd = groupStart + groups.get(rg).getRowCount();
+          org.apache.parquet.filter2.columnindex.RowRanges.Builder ranges = org.apache.parquet.filter2.columnindex.RowRanges.builder();
+          long lastTo = -1;
+          int first = next;
+          for (int k = next; k < traces.length && dir.firstRow(traces[k]) < groupEnd; k++) {
+            long from = Math.max(dir.firstRow(traces[k]), groupStart) - groupStart;
+            long to = Math.min(dir.firstRow(traces[k] + 1), groupEnd) - 1 - groupStart;
+            if (from <= to && from > lastTo) {
+              ranges.addSelectedRange(from, to);
+              lastTo = to;
+            }
+          }
+          if (lastTo >= 0) {
+            try (PageReadStore pages = reader.readFilteredRowGroup(rg, ranges.build())) {
+              RecordReader<Span> records = columnIO.getRecordReader(pages, materializer);
+              int k = first;
+              for (long r = 0, n = pages.getRowCount(); r < n; r++) {
+                Span s = records.read();
+                while (k < traces.length && !dir.traceId(traces[k]).equals(s.traceId())) {
+                  k++;
+                }
+                if (k == traces.length) {
+                  throw new CorruptDataException(dataKey + ": row group " + rg + " returned a span of trace " + s.traceId() + " that was not asked for");
+                }
+                out.get(k).add(s);
+              }
+            }
+          }
+          while (next < traces.length && dir.firstRow(traces[next] + 1) <= groupEnd) {
+            next++;
+          }
+          groupStart = groupEnd;
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw new StorageException("could not read block " + meta.blockId() + ": " + e.getMessage(), e);
+    }
   }
 
   /** Every span in the block, in block order (none if the block is damaged). */

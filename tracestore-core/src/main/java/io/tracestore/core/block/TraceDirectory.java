@@ -1,37 +1,38 @@
 package io.tracestore.core.block;
 
 import io.tracestore.api.TraceId;
-import java.io.IOException;
 import java.util.Arrays;
-import org.apache.parquet.column.page.PageReadStore;
-import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.io.ColumnIOFactory;
-import org.apache.parquet.io.RecordReader;
-import org.apache.parquet.io.api.Binary;
-import org.apache.parquet.io.api.Converter;
-import org.apache.parquet.io.api.GroupConverter;
-import org.apache.parquet.io.api.RecordMaterializer;
-import org.apache.parquet.schema.MessageType;
 
 /**
- * Where each trace's run of rows is in a block: its trace ids in block order with their first row.
- * Built once per block from the {@code trace_id} column (24 bytes per trace), it turns a lookup
- * into a binary search instead of a scan of the column. Immutable and thread-safe.
+ * Where each trace's run of rows is in a block, and when it happened: its trace ids in block order
+ * with their first row, start and end (of the block's fragment of the trace). Built once per block
+ * from the {@code trace_id}, {@code trace_start_unix_nano} and {@code trace_duration_nano} columns
+ * (40 bytes per trace); it turns a lookup into a binary search and lets a search order a block's
+ * traces by start without reading anything else. Immutable and thread-safe.
  */
-final class TraceDirectory {
+public final class TraceDirectory {
   private final long[] high;
   private final long[] low;
   /** First row of trace i; {@code firstRow[traceCount]} is the block's row count. */
   private final long[] firstRow;
+  private final long[] start;
+  private final long[] end;
 
-  private TraceDirectory(long[] high, long[] low, long[] firstRow) {
+  private TraceDirectory(long[] high, long[] low, long[] firstRow, long[] start, long[] end) {
     this.high = high;
     this.low = low;
     this.firstRow = firstRow;
+    this.start = start;
+    this.end = end;
   }
 
-  /** Rows {@code [first, last]} of the trace, or null if the block does not hold it. */
-  long[] rows(TraceId id) {
+  /** Number of traces in the block. */
+  public int traceCount() {
+    return high.length;
+  }
+
+  /** Index of the trace in block order, or -1 if the block does not hold it. */
+  public int indexOf(TraceId id) {
     int lo = 0;
     int hi = high.length - 1;
     while (lo <= hi) {
@@ -45,81 +46,105 @@ final class TraceDirectory {
       } else if (c > 0) {
         hi = mid - 1;
       } else {
-        return new long[] {firstRow[mid], firstRow[mid + 1] - 1};
+        return mid;
       }
     }
-    return null;
+    return -1;
+  }
+
+  /** Rows {@code [first, last]} of the trace, or null if the block does not hold it. */
+  long[] rows(TraceId id) {
+    int i = indexOf(id);
+    return i < 0 ? null : new long[] {firstRow[i], firstRow[i + 1] - 1};
+  }
+
+  /** The id of trace {@code i}. */
+  public TraceId traceId(int i) {
+    return TraceId.of(high[i], low[i]);
+  }
+
+  /** High half of trace {@code i}'s id (for comparisons without allocation). */
+  public long high(int i) {
+    return high[i];
+  }
+
+  /** Low half of trace {@code i}'s id. */
+  public long low(int i) {
+    return low[i];
+  }
+
+  /** First block row of trace {@code i}; {@code firstRow(traceCount())} is the row count. */
+  public long firstRow(int i) {
+    return firstRow[i];
+  }
+
+  /** Earliest span start of trace {@code i} in this block. */
+  public long start(int i) {
+    return start[i];
+  }
+
+  /** Latest span end of trace {@code i} in this block. */
+  public long end(int i) {
+    return end[i];
   }
 
   /** Bytes held. */
-  long sizeBytes() {
-    return 24L * high.length;
+  public long sizeBytes() {
+    return 48L * high.length;
   }
 
-  /** Reads the {@code trace_id} column of every row group of the file. */
-  static TraceDirectory build(ParquetFileReader reader, MessageType schema, int expectedTraces) throws IOException {
-    MessageType idOnly = new MessageType(schema.getName(), schema.getType(BlockSchema.TRACE_ID));
-    reader.setRequestedSchema(idOnly);
-    Collector c = new Collector(Math.max(16, expectedTraces));
-    PageReadStore pages;
-    while ((pages = reader.readNextRowGroup()) != null) {
-      try (PageReadStore p = pages) {
-        RecordReader<Binary> ids = new ColumnIOFactory().getColumnIO(idOnly).getRecordReader(p, c.materializer);
-        for (long r = 0, n = p.getRowCount(); r < n; r++) {
-          c.add(ids.read());
-        }
-      }
-    }
-    return c.finish();
-  }
+  /** Accumulates row groups' columns in block order. */
+  static final class Builder {
+    private long[] high;
+    private long[] low;
+    private long[] first;
+    private long[] start;
+    private long[] end;
+    private int traces;
+    private long row;
 
-  private static final class Collector {
-    long[] high;
-    long[] low;
-    long[] first;
-    int traces;
-    long row;
-    private Binary current;
-    final RecordMaterializer<Binary> materializer = new RecordMaterializer<>() {
-      private final GroupConverter root = Converters.struct(new Converter[] {Converters.binary(v -> current = v)}, () -> {}, () -> {});
-
-      @Override
-      public Binary getCurrentRecord() {
-        return current;
-      }
-
-      @Override
-      public GroupConverter getRootConverter() {
-        return root;
-      }
-    };
-
-    Collector(int capacity) {
+    Builder(int expectedTraces) {
+      int capacity = Math.max(16, expectedTraces);
       high = new long[capacity];
       low = new long[capacity];
       first = new long[capacity + 1];
+      start = new long[capacity];
+      end = new long[capacity];
     }
 
-    void add(Binary id) {
-      TraceId t = TraceId.fromBytes(id.getBytes());
-      if (traces == 0 || t.high() != high[traces - 1] || t.low() != low[traces - 1]) {
-        if (traces == high.length) {
-          high = Arrays.copyOf(high, traces * 2);
-          low = Arrays.copyOf(low, traces * 2);
-          first = Arrays.copyOf(first, traces * 2 + 1);
+    /** Adds one row group: its trace_id (ID128), trace start and trace duration vectors. */
+    void add(ColumnVector ids, ColumnVector traceStart, ColumnVector traceDuration) {
+      long[] id = ids.longs();
+      long[] s = traceStart.longs();
+      long[] d = traceDuration.longs();
+      for (int r = 0, n = ids.size(); r < n; r++) {
+        long h = id[2 * r];
+        long l = id[2 * r + 1];
+        if (traces == 0 || h != high[traces - 1] || l != low[traces - 1]) {
+          if (traces == high.length) {
+            int c = traces * 2;
+            high = Arrays.copyOf(high, c);
+            low = Arrays.copyOf(low, c);
+            first = Arrays.copyOf(first, c + 1);
+            start = Arrays.copyOf(start, c);
+            end = Arrays.copyOf(end, c);
+          }
+          high[traces] = h;
+          low[traces] = l;
+          first[traces] = row;
+          start[traces] = s[r];
+          end[traces] = s[r] + d[r];
+          traces++;
         }
-        high[traces] = t.high();
-        low[traces] = t.low();
-        first[traces] = row;
-        traces++;
+        row++;
       }
-      row++;
     }
 
-    TraceDirectory finish() {
+    TraceDirectory build() {
       long[] f = Arrays.copyOf(first, traces + 1);
       f[traces] = row;
-      return new TraceDirectory(Arrays.copyOf(high, traces), Arrays.copyOf(low, traces), f);
+      return new TraceDirectory(Arrays.copyOf(high, traces), Arrays.copyOf(low, traces), f,
+          Arrays.copyOf(start, traces), Arrays.copyOf(end, traces));
     }
   }
 }

@@ -24,7 +24,16 @@ import io.tracestore.traceql.ast.SpansetFilter;
 import io.tracestore.traceql.ast.SpansetOperation;
 import io.tracestore.traceql.ast.UnaryExpr;
 import io.tracestore.traceql.ast.WrappedPipeline;
+import io.tracestore.api.SpanId;
+import io.tracestore.core.block.BlockReader;
+import io.tracestore.core.block.ProjectedSpans;
+import io.tracestore.core.block.TraceDirectory;
+import io.tracestore.core.search.plan.Planner;
+import io.tracestore.core.search.plan.TraceCondition;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -33,12 +42,19 @@ import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
- * Runs TraceQL searches over a {@link TraceSource}: every stored trace overlapping the request's
- * time range is evaluated whole, and the newest matching traces are returned. Thread-safe: each
- * call compiles its own evaluator.
+ * Runs TraceQL searches over a store's {@link SearchSnapshot} (or any {@link TraceSource}) and
+ * returns the newest matching traces. Thread-safe: each call compiles its own evaluator; the column
+ * cache and scan threads are shared.
  *
- * <p>A query is parsed and validated, compiled once into closures ({@link FieldCompiler}, {@link
- * PipelineCompiler}) and then evaluated trace by trace. A trace matches when its pipeline leaves at
+ * <p>Over a snapshot a search runs in two steps. First, without decoding any trace, {@link Planner}
+ * derives the condition every match meets and {@link BlockScanner} decides it per block trace from
+ * the predicate columns (blocks outside the time range and row groups ruled out by statistics are
+ * skipped; blocks are scanned in parallel). Second, the surviving candidates are built, newest
+ * first, a chunk at a time, from cached column vectors ({@link Projection}) or whole records, and
+ * evaluated exactly, until no remaining candidate can make the top {@code limit}.
+ *
+ * <p>The exact step compiles the query once into closures ({@link FieldCompiler}, {@link
+ * PipelineCompiler}) and evaluates it trace by trace. A trace matches when its pipeline leaves at
  * least one non-empty span set. Matches are kept in a bounded heap of the request's {@code limit}
  * newest (by trace start, ties by trace id), so a trace older than every kept one is not even
  * evaluated once the heap is full. Only the kept traces are turned into results: each span set
@@ -57,7 +73,7 @@ import java.util.PriorityQueue;
  * scalar filters other than an aggregate against a constant) are rejected by {@link TraceQL#parse}.
  * Hints ({@code with(...)}) are accepted and ignored.
  */
-public final class SearchEngine {
+public final class SearchEngine implements AutoCloseable {
   /** Root name and service of a trace whose root span has not been stored (Tempo's text). */
   public static final String ROOT_NOT_RECEIVED = "<root span not yet received>";
 
@@ -72,8 +88,353 @@ public final class SearchEngine {
   private static final Comparator<Candidate> BEST_FIRST =
       Comparator.comparingLong(Candidate::start).reversed().thenComparing(Candidate::traceId);
 
+  /** Column vectors of committed blocks, shared by this engine's searches. */
+  private final ColumnCache cache;
+  private volatile SplitTraces splitTraces;
+
+  /** Scans blocks in parallel; null when searches run on the caller's thread alone. */
+  private final java.util.concurrent.ExecutorService workers;
+
+  /** An engine with a 64 MiB cache, scanning on the caller's thread. */
+  public SearchEngine() {
+    this(64L << 20, 1);
+  }
+
+  /** An engine whose caches hold at most about {@code cacheBytes}, scanning on the caller's thread. */
+  public SearchEngine(long cacheBytes) {
+    this(cacheBytes, 1);
+  }
+
   /**
-   * Runs {@code request} over {@code source}.
+   * Small blocks decoded whole, by block id: one list of spans per trace, in directory order. A
+   * search that needs many traces of a small block decodes it once instead of page by page.
+   */
+  private final Cache<String, List<List<Span>>> smallBlocks;
+
+  /**
+   * An engine whose caches hold at most about {@code cacheBytes} and that scans up to {@code
+   * threads} blocks of a search at once (on daemon threads it owns; {@link #close()} stops them).
+   */
+  public SearchEngine(long cacheBytes, int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+    }
+    this.workers = threads == 1 ? null : java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "tracestore-search");
+      t.setDaemon(true);
+      return t;
+    });
+    this.cache = new ColumnCache(cacheBytes / 2);
+    this.smallBlocks = Caffeine.newBuilder()
+        .maximumWeight(Math.max(0, cacheBytes / 2 / DECODED_SPAN_BYTES))
+        .<String, List<List<Span>>>weigher((k, v) -> v.stream().mapToInt(List::size).sum())
+        .build();
+  }
+
+  /** Blocks with at most this many spans are decoded whole when a search needs their traces. */
+  private static final long SMALL_BLOCK_SPANS = 20_000;
+  /** Rough heap bytes of one decoded span, for the small-block cache's budget. */
+  private static final long DECODED_SPAN_BYTES = 1024;
+
+  /**
+   * The spans of traces {@code indices} (ascending) of {@code block}, one list per trace: built from
+   * cached column vectors when the query has a {@link Projection}, else decoded whole.
+   */
+  private List<List<Span>> read(BlockReader block, int[] indices, Projection projection, ScanStats stats) {
+    if (projection != null) {
+      return ProjectedSpans.read(block, indices, projection.spanKeys(), projection.resourceKeys(),
+          (rg, column) -> cache.vector(block, rg, column, stats));
+    }
+    if (block.meta().spanCount() > SMALL_BLOCK_SPANS) {
+      return block.readTraces(indices);
+    }
+    List<List<Span>> all = smallBlocks.get(block.meta().blockId(), k -> {
+      int[] every = new int[block.directory().traceCount()];
+      for (int i = 0; i < every.length; i++) {
+        every[i] = i;
+      }
+      return block.readTraces(every);
+    });
+    List<List<Span>> out = new ArrayList<>(indices.length);
+    for (int i : indices) {
+      out.add(all.get(i));
+    }
+    return out;
+  }
+
+  /**
+   * Runs {@code request} over {@code snapshot}: block columns first, then only the traces that may
+   * match are decoded and evaluated exactly, newest first, until no remaining one can make the top
+   * {@code limit}.
+   *
+   * <p>The query's {@link TraceCondition} (from {@link Planner}) is decided per block trace by
+   * {@link BlockScanner} from the predicate columns. A trace stored in several blocks is decided on
+   * its flags combined over the blocks; a trace with spans in memory is always a candidate. Either
+   * is read from every place holding it and merged, each span id once, before it is evaluated, so
+   * trace-level fields and structure are right for it.
+   *
+   * @throws io.tracestore.traceql.TraceQLException if the query is invalid or unsupported
+   * @throws TraceStoreException if the query is a metrics query
+   * @throws SearchTimeoutException if the search runs longer than the request's timeout
+   */
+  public SearchResult search(SearchRequest request, SearchSnapshot snapshot) {
+    long started = System.nanoTime();
+    Pipeline pipeline = searchPipeline(request);
+    Scan scan = new Scan(request, pipeline, started);
+    TraceCondition condition = Planner.condition(pipeline);
+    Projection projection = Projection.of(pipeline);
+    ScanStats stats = new ScanStats();
+    long from = request.startUnixNano();
+    long to = request.endUnixNano();
+    List<BlockReader> blocks = new ArrayList<>();
+    for (BlockReader b : snapshot.blocks()) {
+      if (b.meta().overlaps(from, to)) {
+        blocks.add(b);
+      } else {
+        stats.blocksPruned++;
+      }
+    }
+    stats.blocksInspected = blocks.size();
+
+    // traces held in several places (several blocks, or memory and a block) are evaluated whole:
+    // their per-block flags are combined; traces with spans in memory are always candidates
+    SplitTraces split = splitTraces(blocks);
+    BlockScanner scanner = condition instanceof TraceCondition.Always ? null : new BlockScanner(condition, cache);
+    Map<TraceId, boolean[]> wholeFlags = new HashMap<>();
+    CandidateQueue queue = new CandidateQueue();
+    List<BlockScanner.Flags> allFlags = scanner == null ? null : scanAll(scanner, blocks, scan, stats);
+    for (int b = 0; b < blocks.size(); b++) {
+      scan.checkDeadline();
+      BlockReader block = blocks.get(b);
+      TraceDirectory dir = block.directory();
+      BitSet whole = (BitSet) split.of(b).clone();
+      for (TraceId id : snapshot.memory().keySet()) {
+        int i = dir.indexOf(id);
+        if (i >= 0) {
+          whole.set(i);
+        }
+      }
+      BitSet candidates;
+      if (scanner == null) {
+        candidates = new BitSet(dir.traceCount());
+        candidates.set(0, dir.traceCount());
+      } else {
+        BlockScanner.Flags flags = allFlags.get(b);
+        candidates = scanner.decide(flags.decided());
+        for (int t = whole.nextSetBit(0); t >= 0; t = whole.nextSetBit(t + 1)) {
+          boolean[] acc = wholeFlags.computeIfAbsent(dir.traceId(t), k -> new boolean[flags.any().length]);
+          for (int i = 0; i < acc.length; i++) {
+            acc[i] |= flags.any()[i].get(t);
+          }
+        }
+      }
+      candidates.andNot(whole);
+      for (int t = candidates.nextSetBit(0); t >= 0; t = candidates.nextSetBit(t + 1)) {
+        if (overlaps(dir.start(t), dir.end(t), from, to)) {
+          queue.add(dir.start(t), dir.high(t), dir.low(t), b, t);
+        }
+      }
+      if (scanner == null) {
+        for (int t = whole.nextSetBit(0); t >= 0; t = whole.nextSetBit(t + 1)) {
+          wholeFlags.putIfAbsent(dir.traceId(t), new boolean[0]);
+        }
+      }
+    }
+    List<TraceId> merged = new ArrayList<>();
+    for (TraceId id : snapshot.memory().keySet()) {
+      wholeFlags.remove(id);
+      addMerged(queue, merged, id, snapshot, blocks, from, to);
+    }
+    for (Map.Entry<TraceId, boolean[]> e : wholeFlags.entrySet()) {
+      if (scanner == null || scanner.decide(e.getValue())) {
+        addMerged(queue, merged, e.getKey(), snapshot, blocks, from, to);
+      }
+    }
+
+    // decode and evaluate best first, a chunk at a time
+    int batch = request.limit() > 0 ? Math.max(64, 2 * request.limit()) : Integer.MAX_VALUE;
+    outer:
+    for (int[] next = queue.next(batch); next.length > 0; next = queue.next(batch)) {
+      for (int from0 = 0; from0 < next.length; from0 += MATERIALIZE_CHUNK) {
+        int first = next[from0];
+        if (scan.cannotBeat(queue.start(first), queue.traceId(first))) {
+          break outer; // candidates come best first: no later one can make the cut either
+        }
+        int[] chunk = java.util.Arrays.copyOfRange(next, from0, Math.min(next.length, from0 + MATERIALIZE_CHUNK));
+        for (Trace t : materialize(queue, chunk, blocks, snapshot, merged, projection, stats)) {
+          scan.visit(t);
+        }
+      }
+      batch = (int) Math.min(Integer.MAX_VALUE, 4L * batch);
+    }
+    List<SearchResult.TraceMatch> traces = scan.results();
+    return new SearchResult(traces, new SearchResult.Metrics(stats.blocksInspected, stats.blocksPruned,
+        stats.rowGroupsInspected, stats.rowGroupsPruned, scan.tracesInspected, scan.spansInspected,
+        stats.bytesDecoded, stats.cacheHits, stats.cacheMisses, System.nanoTime() - started));
+  }
+
+  private static final int MATERIALIZE_CHUNK = 64;
+
+  /**
+   * Queues trace {@code id}, held in several places, with the start and end of all its fragments
+   * (if they overlap the range); {@code block} -1 and its index in {@code merged} mark it.
+   */
+  private static void addMerged(CandidateQueue queue, List<TraceId> merged, TraceId id, SearchSnapshot snapshot,
+      List<BlockReader> blocks, long from, long to) {
+    long start = Long.MAX_VALUE;
+    long end = Long.MIN_VALUE;
+    for (Span s : snapshot.memory().getOrDefault(id, List.of())) {
+      start = Math.min(start, s.startUnixNano());
+      end = Math.max(end, s.endUnixNano());
+    }
+    for (BlockReader b : blocks) {
+      TraceDirectory dir = b.directory();
+      int i = dir.indexOf(id);
+      if (i >= 0) {
+        start = Math.min(start, dir.start(i));
+        end = Math.max(end, dir.end(i));
+      }
+    }
+    if (start != Long.MAX_VALUE && overlaps(start, end, from, to)) {
+      queue.add(start, id, -1, merged.size());
+      merged.add(id);
+    }
+  }
+
+  /** The traces of candidates {@code chunk}, in chunk order: block traces read together per block. */
+  private List<Trace> materialize(CandidateQueue queue, int[] chunk, List<BlockReader> blocks,
+      SearchSnapshot snapshot, List<TraceId> merged, Projection projection, ScanStats stats) {
+    Trace[] out = new Trace[chunk.length];
+    Map<Integer, List<Integer>> byBlock = new java.util.TreeMap<>();
+    for (int k = 0; k < chunk.length; k++) {
+      int c = chunk[k];
+      if (queue.block(c) < 0) {
+        out[k] = mergedTrace(merged.get(queue.index(c)), snapshot, blocks, projection, stats);
+      } else {
+        byBlock.computeIfAbsent(queue.block(c), x -> new ArrayList<>()).add(k);
+      }
+    }
+    for (Map.Entry<Integer, List<Integer>> e : byBlock.entrySet()) {
+      List<Integer> ks = e.getValue();
+      ks.sort(Comparator.comparingInt(k -> queue.index(chunk[k])));
+      int[] indices = new int[ks.size()];
+      for (int i = 0; i < indices.length; i++) {
+        indices[i] = queue.index(chunk[ks.get(i)]);
+      }
+      List<List<Span>> spans = read(blocks.get(e.getKey()), indices, projection, stats);
+      for (int i = 0; i < indices.length; i++) {
+        int k = ks.get(i);
+        out[k] = new Trace(queue.traceId(chunk[k]), spans.get(i));
+      }
+      stats.tracesMaterialized += indices.length;
+    }
+    return java.util.Arrays.asList(out);
+  }
+
+  /** Trace {@code id} from memory and every block holding a fragment of it, each span id once. */
+  private Trace mergedTrace(TraceId id, SearchSnapshot snapshot, List<BlockReader> blocks, Projection projection,
+      ScanStats stats) {
+    Map<TraceId, Map<SpanId, Span>> m = new HashMap<>();
+    addAll(m, id, snapshot.memory().getOrDefault(id, List.of()));
+    for (BlockReader b : blocks) {
+      int i = b.directory().indexOf(id);
+      if (i >= 0) {
+        addAll(m, id, read(b, new int[] {i}, projection, stats).get(0));
+      }
+    }
+    return new Trace(id, new ArrayList<>(m.get(id).values()));
+  }
+
+  /** The scanner's flags for every block, computed on the workers (or inline), in block order. */
+  private List<BlockScanner.Flags> scanAll(BlockScanner scanner, List<BlockReader> blocks, Scan scan, ScanStats stats) {
+    List<BlockScanner.Flags> out = new ArrayList<>(blocks.size());
+    if (workers == null || blocks.size() < 2) {
+      for (BlockReader b : blocks) {
+        scan.checkDeadline();
+        out.add(scanner.flags(b, stats));
+      }
+      return out;
+    }
+    List<java.util.concurrent.Future<BlockScanner.Flags>> futures = new ArrayList<>(blocks.size());
+    List<ScanStats> partial = new ArrayList<>(blocks.size());
+    for (BlockReader b : blocks) {
+      ScanStats own = new ScanStats();
+      partial.add(own);
+      futures.add(workers.submit(() -> {
+        scan.checkDeadline();
+        return scanner.flags(b, own);
+      }));
+    }
+    try {
+      for (java.util.concurrent.Future<BlockScanner.Flags> f : futures) {
+        out.add(f.get());
+      }
+    } catch (InterruptedException e) {
+      futures.forEach(f -> f.cancel(true));
+      Thread.currentThread().interrupt();
+      throw new TraceStoreException("search interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      futures.forEach(f -> f.cancel(true));
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new TraceStoreException("search failed: " + e.getCause(), e.getCause());
+    }
+    partial.forEach(stats::add);
+    return out;
+  }
+
+  /** {@link TagDiscovery#tagNames(SearchSnapshot, TagDiscovery.BlockVectors, long, long)}, through this engine's cache. */
+  public Map<String, List<String>> tagNames(SearchSnapshot snapshot, long start, long end) {
+    ScanStats stats = new ScanStats();
+    return TagDiscovery.tagNames(snapshot, (b, rg, column) -> cache.vector(b, rg, column, stats), start, end);
+  }
+
+  /** {@link TagDiscovery#tagValues(SearchSnapshot, TagDiscovery.BlockVectors, String, long, long, int)}, through this engine's cache. */
+  public List<io.tracestore.api.AttributeValue> tagValues(SearchSnapshot snapshot, String tag, long start, long end, int limit) {
+    ScanStats stats = new ScanStats();
+    return TagDiscovery.tagValues(snapshot, (b, rg, column) -> cache.vector(b, rg, column, stats), tag, start, end, limit);
+  }
+
+  /** Stops the scan threads; searches running then may fail. */
+  @Override
+  public void close() {
+    if (workers != null) {
+      workers.shutdownNow();
+    }
+  }
+
+  private SplitTraces splitTraces(List<BlockReader> blocks) {
+    SplitTraces s = splitTraces;
+    if (s == null || !s.isFor(blocks)) {
+      s = SplitTraces.of(blocks);
+      splitTraces = s;
+    }
+    return s;
+  }
+
+  private static boolean overlaps(long start, long end, long from, long to) {
+    return start <= to && end >= from;
+  }
+
+  private static void addAll(Map<TraceId, Map<SpanId, Span>> traces, TraceId id, List<Span> spans) {
+    Map<SpanId, Span> m = traces.computeIfAbsent(id, k -> new HashMap<>());
+    for (Span s : spans) {
+      m.putIfAbsent(s.spanId(), s);
+    }
+  }
+
+  private static Pipeline searchPipeline(SearchRequest request) {
+    Query query = TraceQL.parse(request.query());
+    if (query.isMetrics()) {
+      throw new TraceStoreException(METRICS_NOT_SUPPORTED);
+    }
+    return (Pipeline) query.body();
+  }
+
+  /**
+   * Runs {@code request} over {@code source}, decoding and evaluating every trace it hands over
+   * (no column scan): the reference path for sources that are not blocks.
    *
    * @throws io.tracestore.traceql.TraceQLException if the query is invalid or unsupported
    * @throws TraceStoreException if the query is a metrics query
@@ -81,16 +442,12 @@ public final class SearchEngine {
    */
   public SearchResult search(SearchRequest request, TraceSource source) {
     long started = System.nanoTime();
-    Query query = TraceQL.parse(request.query());
-    if (query.isMetrics()) {
-      throw new TraceStoreException(METRICS_NOT_SUPPORTED);
-    }
-    Pipeline pipeline = (Pipeline) query.body();
+    Pipeline pipeline = searchPipeline(request);
     Scan scan = new Scan(request, pipeline, started);
     TraceSource.Stats stats = source.forEachTrace(request.startUnixNano(), request.endUnixNano(), scan::visit);
     List<SearchResult.TraceMatch> traces = scan.results();
-    return new SearchResult(traces, new SearchResult.Metrics(stats.blocksInspected(), stats.blocksPruned(),
-        scan.tracesInspected, scan.spansInspected, System.nanoTime() - started));
+    return new SearchResult(traces, new SearchResult.Metrics(stats.blocksInspected(), stats.blocksPruned(), 0, 0,
+        scan.tracesInspected, scan.spansInspected, 0, 0, 0, System.nanoTime() - started));
   }
 
   /** A matching trace waiting in the heap. */
@@ -126,11 +483,31 @@ public final class SearchEngine {
       this.all = limit > 0 ? null : new ArrayList<>();
     }
 
-    /** Evaluates one trace; always continues (a timeout throws). */
-    synchronized boolean visit(Trace trace) {
-      if (++visited % TIMEOUT_CHECK_INTERVAL == 0 && System.nanoTime() - deadline > 0) {
+    /** True if the heap is full and a trace with this start and id would not enter it. */
+    synchronized boolean cannotBeat(long start, TraceId id) {
+      if (heap == null || heap.size() < limit) {
+        return false;
+      }
+      Candidate worst = heap.peek();
+      return start < worst.start || (start == worst.start && id.compareTo(worst.traceId()) > 0);
+    }
+
+    /** Throws if the search is past its deadline, or cancelled by interrupting its thread. */
+    void checkDeadline() {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new TraceStoreException("search cancelled: its thread was interrupted, having evaluated "
+            + tracesInspected + " traces");
+      }
+      if (System.nanoTime() - deadline > 0) {
         throw new SearchTimeoutException("search timed out after " + java.time.Duration.ofNanos(timeoutNanos)
             + " having evaluated " + tracesInspected + " traces; narrow the time range or raise the timeout");
+      }
+    }
+
+    /** Evaluates one trace; always continues (a timeout throws). */
+    synchronized boolean visit(Trace trace) {
+      if (++visited % TIMEOUT_CHECK_INTERVAL == 0) {
+        checkDeadline();
       }
       List<Span> spans = trace.spans();
       if (spans.isEmpty()) {

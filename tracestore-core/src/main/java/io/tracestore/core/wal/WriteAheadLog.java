@@ -223,9 +223,9 @@ public final class WriteAheadLog implements AutoCloseable {
 
   /**
    * Appends one record made of {@code payload}'s first {@code size} bytes; forces it if the policy
-   * is {@code ALWAYS}.
+   * is {@code ALWAYS}. Returns the bytes written (header and payload).
    */
-  public void append(ByteSink payload) {
+  public long append(ByteSink payload) {
     try {
       ByteBuffer header = ByteBuffer.allocate(8);
       CRC32C crc = new CRC32C();
@@ -242,6 +242,7 @@ public final class WriteAheadLog implements AutoCloseable {
       } else {
         dirty = true;
       }
+      return 8L + payload.size();
     } catch (IOException e) {
       throw new StorageException("could not write WAL segment " + segmentPath(currentSegment) + ": " + e.getMessage(), e);
     }

@@ -1,0 +1,162 @@
+package io.tracestore.core.block;
+
+/**
+ * One leaf column of one row group, decoded into primitive arrays: the unit the search engine's
+ * kernels scan and the column cache holds. A slot is one leaf entry: for a flat column one row,
+ * for a column inside a list one list element (or the marker of an empty or missing list).
+ *
+ * <p>Strings are always dictionary ids into {@link #dictionary()}: pages the writer stored
+ * dictionary-encoded keep their ids, pages stored plain get ids appended after the file's
+ * dictionary entries, so a string predicate is decided once per dictionary entry. Booleans are
+ * ints 0/1. A null slot holds 0 (or id -1).
+ *
+ * <p>Immutable once built; the arrays are shared, never copied, and must not be modified. Safe to
+ * share between threads.
+ */
+public final class ColumnVector {
+  /** How the values are held. */
+  public enum Kind {
+    /** {@link #ids()} into {@link #dictionary()}. */
+    STRING,
+    /** {@link #longs()}. */
+    LONG,
+    /** {@link #ints()} (INT32 and BOOLEAN as 0/1). */
+    INT,
+    /** {@link #doubles()}. */
+    DOUBLE,
+    /** 16-byte ids as two big-endian longs per slot: {@code longs[2i]} high, {@code longs[2i+1]} low. */
+    ID128,
+    /** 8-byte ids as one big-endian long per slot in {@link #longs()}. */
+    ID64,
+    /** Binary values that are not strings, in {@link #bytes()} (null for a null slot). */
+    BYTES,
+    /** Values not decoded: levels only. */
+    LEVELS_ONLY
+  }
+
+  private final Kind kind;
+  private final int size;
+  private final int maxDefinition;
+  private final byte[] definitions;
+  private final byte[] repetitions;
+  private final int[] ids;
+  private final String[] dictionary;
+  private final long[] longs;
+  private final int[] ints;
+  private final double[] doubles;
+  private final byte[][] bytes;
+  private volatile int[] rowStarts;
+
+  ColumnVector(Kind kind, int size, int maxDefinition, byte[] definitions, byte[] repetitions, int[] ids,
+      String[] dictionary, long[] longs, int[] ints, double[] doubles, byte[][] bytes) {
+    this.kind = kind;
+    this.size = size;
+    this.maxDefinition = maxDefinition;
+    this.definitions = definitions;
+    this.repetitions = repetitions;
+    this.ids = ids;
+    this.dictionary = dictionary;
+    this.longs = longs;
+    this.ints = ints;
+    this.doubles = doubles;
+    this.bytes = bytes;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** Number of slots. */
+  public int size() {
+    return size;
+  }
+
+  /** True if slot {@code i} holds a value (its definition level is the column's maximum). */
+  public boolean isSet(int i) {
+    return definitions == null || definitions[i] == maxDefinition;
+  }
+
+  /** True if no slot is null. */
+  public boolean hasNoNulls() {
+    return definitions == null;
+  }
+
+  /** Dictionary ids per slot (-1 for null); only for {@link Kind#STRING}. */
+  public int[] ids() {
+    return ids;
+  }
+
+  /** The strings the ids refer to; only for {@link Kind#STRING}. */
+  public String[] dictionary() {
+    return dictionary;
+  }
+
+  public long[] longs() {
+    return longs;
+  }
+
+  public int[] ints() {
+    return ints;
+  }
+
+  public double[] doubles() {
+    return doubles;
+  }
+
+  /** Values of a {@link Kind#BYTES} column. */
+  public byte[][] bytes() {
+    return bytes;
+  }
+
+  /**
+   * For a column inside a list: the first slot of each row, with one extra entry (the slot count)
+   * at the end, so row {@code r} owns slots {@code [rowStarts[r], rowStarts[r+1])}. For a flat
+   * column: null (slot = row).
+   */
+  public int[] rowStarts() {
+    if (repetitions == null) {
+      return null;
+    }
+    int[] r = rowStarts;
+    if (r == null) {
+      int rows = 0;
+      for (int i = 0; i < size; i++) {
+        if (repetitions[i] == 0) {
+          rows++;
+        }
+      }
+      r = new int[rows + 1];
+      int row = 0;
+      for (int i = 0; i < size; i++) {
+        if (repetitions[i] == 0) {
+          r[row++] = i;
+        }
+      }
+      r[rows] = size;
+      rowStarts = r;
+    }
+    return r;
+  }
+
+  /** Approximate heap bytes held, for the cache's weigher. */
+  public long sizeBytes() {
+    long b = 64;
+    b += definitions == null ? 0 : definitions.length;
+    b += repetitions == null ? 0 : repetitions.length + 4L * (repetitions.length / 8);
+    b += ids == null ? 0 : 4L * ids.length;
+    b += longs == null ? 0 : 8L * longs.length;
+    b += ints == null ? 0 : 4L * ints.length;
+    b += doubles == null ? 0 : 8L * doubles.length;
+    if (bytes != null) {
+      for (byte[] v : bytes) {
+        b += 8 + (v == null ? 0 : 16 + v.length);
+      }
+    }
+    if (dictionary != null) {
+      for (String s : dictionary) {
+        b += 48 + (s == null ? 0 : s.length());
+      }
+    }
+    return b;
+  }
+}

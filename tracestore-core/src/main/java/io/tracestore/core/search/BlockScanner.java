@@ -1,0 +1,538 @@
+package io.tracestore.core.search;
+
+import io.tracestore.api.AttributeValue;
+import io.tracestore.api.Resource;
+import io.tracestore.core.block.BlockReader;
+import io.tracestore.core.block.BlockSchema;
+import io.tracestore.core.block.ColumnVector;
+import io.tracestore.core.block.DedicatedColumn;
+import io.tracestore.core.block.TraceDirectory;
+import io.tracestore.core.search.plan.SpanPredicate;
+import io.tracestore.core.search.plan.StringMatcher;
+import io.tracestore.core.search.plan.TraceCondition;
+import io.tracestore.traceql.ast.BinaryOp;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+
+/**
+ * Finds the traces of a block that may satisfy a {@link TraceCondition}, reading only the columns
+ * its predicates name. Per row group: a predicate that the column chunk statistics rule out is not
+ * evaluated (a row group where that holds for every predicate is pruned, nothing read); otherwise
+ * its columns are decoded (through the {@link ColumnCache}) and evaluated into a dense row bitset.
+ * String predicates are decided once per dictionary entry; the terms of a conjunction run cheapest
+ * and most selective kind first, each on the rows the previous ones left. Rows then mark their
+ * traces, and the condition is decided per trace. Stateless apart from the cache; thread-safe.
+ */
+final class BlockScanner {
+  private static final int STRING_CODE = AttributeValue.Type.STRING.code();
+  private static final int LONG_CODE = AttributeValue.Type.LONG.code();
+  private static final int DOUBLE_CODE = AttributeValue.Type.DOUBLE.code();
+  private static final int ARRAY_CODE = AttributeValue.Type.ARRAY.code();
+  private static final int KVLIST_CODE = AttributeValue.Type.KVLIST.code();
+
+  private final TraceCondition condition;
+  private final List<TraceCondition.Exists> leaves;
+  private final ColumnCache cache;
+
+  BlockScanner(TraceCondition condition, ColumnCache cache) {
+    this.condition = condition;
+    this.leaves = condition.leaves();
+    this.cache = cache;
+  }
+
+  /** Number of {@link TraceCondition.Exists} leaves: the length of the flag arrays. */
+  int leafCount() {
+    return leaves.size();
+  }
+
+  /**
+   * Per leaf of the condition, the traces of the block (indices into its {@link TraceDirectory})
+   * with spans that may satisfy the leaf: {@code decided} those with at least the leaf's minimum
+   * count of such spans, {@code any} those with at least one (the same sets when the minimum is 1).
+   * A trace split over blocks is decided on {@code any} combined over its blocks.
+   */
+  record Flags(BitSet[] decided, BitSet[] any) {}
+
+  /** The {@link Flags} of {@code block}'s traces. */
+  Flags flags(BlockReader block, ScanStats stats) {
+    TraceDirectory dir = block.directory();
+    BitSet[] flags = new BitSet[leaves.size()];
+    BitSet[] any = new BitSet[leaves.size()];
+    int[][] counts = new int[leaves.size()][];
+    for (int i = 0; i < flags.length; i++) {
+      flags[i] = new BitSet(dir.traceCount());
+      if (leaves.get(i).minCount() > 1) {
+        any[i] = new BitSet(dir.traceCount());
+        counts[i] = new int[dir.traceCount()];
+      } else {
+        any[i] = flags[i];
+      }
+    }
+    long firstRow = 0;
+    for (int rg = 0; rg < block.rowGroupCount(); rg++) {
+      BlockMetaData md = block.rowGroup(rg);
+      RowGroup group = new RowGroup(block, rg, md, stats);
+      boolean read = false;
+      for (int i = 0; i < leaves.size(); i++) {
+        SpanPredicate p = leaves.get(i).predicate();
+        if (group.mayMatch(p)) {
+          read = true;
+          long[] rows = group.eval(p, ones(group.rows));
+          markTraces(rows, group.rows, firstRow, dir, any[i]);
+          if (counts[i] != null) {
+            countTraces(rows, firstRow, dir, counts[i]);
+          }
+        }
+      }
+      if (read) {
+        stats.rowGroupsInspected++;
+      } else {
+        stats.rowGroupsPruned++;
+      }
+      firstRow += group.rows;
+    }
+    for (int i = 0; i < flags.length; i++) {
+      if (counts[i] != null) {
+        int min = leaves.get(i).minCount();
+        for (int t = any[i].nextSetBit(0); t >= 0; t = any[i].nextSetBit(t + 1)) {
+          if (counts[i][t] >= min) {
+            flags[i].set(t);
+          }
+        }
+      }
+    }
+    return new Flags(flags, any);
+  }
+
+  /** Adds to {@code counts} one per row set in {@code bits}, for the row's trace. */
+  private static void countTraces(long[] bits, long first, TraceDirectory dir, int[] counts) {
+    int t = traceAt(dir, first);
+    for (int r = nextSetBit(bits, 0); r >= 0; r = nextSetBit(bits, r + 1)) {
+      while (dir.firstRow(t + 1) <= first + r) {
+        t++;
+      }
+      counts[t]++;
+    }
+  }
+
+  /** The traces whose flags satisfy the condition. */
+  BitSet decide(BitSet[] flags) {
+    BitSet any = new BitSet();
+    for (BitSet f : flags) {
+      any.or(f);
+    }
+    BitSet out = new BitSet();
+    boolean[] f = new boolean[flags.length];
+    for (int t = any.nextSetBit(0); t >= 0; t = any.nextSetBit(t + 1)) {
+      for (int i = 0; i < flags.length; i++) {
+        f[i] = flags[i].get(t);
+      }
+      if (condition.test(f)) {
+        out.set(t);
+      }
+    }
+    return out;
+  }
+
+  /** True if a trace with these flags (one per leaf) satisfies the condition. */
+  boolean decide(boolean[] flags) {
+    return condition.test(flags);
+  }
+
+  /** Sets in {@code flags} the trace of every row set in {@code bits} (rows of a row group starting at block row {@code first}). */
+  private static void markTraces(long[] bits, int rows, long first, TraceDirectory dir, BitSet flags) {
+    int t = traceAt(dir, first);
+    int r = nextSetBit(bits, 0);
+    while (r >= 0) {
+      long row = first + r;
+      while (dir.firstRow(t + 1) <= row) {
+        t++;
+      }
+      flags.set(t);
+      long next = dir.firstRow(t + 1) - first;
+      if (next >= rows) {
+        break;
+      }
+      r = nextSetBit(bits, (int) next);
+    }
+  }
+
+  /** The trace holding block row {@code row}. */
+  private static int traceAt(TraceDirectory dir, long row) {
+    int lo = 0;
+    int hi = dir.traceCount() - 1;
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      if (dir.firstRow(mid) <= row) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+
+  // ------------------------------------------------------------------ bitsets
+
+  static long[] ones(int n) {
+    long[] b = new long[(n + 63) >>> 6];
+    java.util.Arrays.fill(b, -1L);
+    if ((n & 63) != 0) {
+      b[b.length - 1] = (1L << (n & 63)) - 1;
+    }
+    return b;
+  }
+
+  static int nextSetBit(long[] bits, int from) {
+    int w = from >>> 6;
+    if (w >= bits.length) {
+      return -1;
+    }
+    long word = bits[w] & (-1L << (from & 63));
+    while (true) {
+      if (word != 0) {
+        return (w << 6) + Long.numberOfTrailingZeros(word);
+      }
+      if (++w == bits.length) {
+        return -1;
+      }
+      word = bits[w];
+    }
+  }
+
+  private static boolean isEmpty(long[] bits) {
+    for (long w : bits) {
+      if (w != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // ------------------------------------------------------------------ one row group
+
+  /** Evaluation of predicates over one row group. */
+  private final class RowGroup {
+    final BlockReader block;
+    final int index;
+    final BlockMetaData md;
+    final int rows;
+    final ScanStats stats;
+
+    RowGroup(BlockReader block, int index, BlockMetaData md, ScanStats stats) {
+      this.block = block;
+      this.index = index;
+      this.md = md;
+      this.rows = (int) md.getRowCount();
+      this.stats = stats;
+    }
+
+    ColumnVector vector(String column) {
+      return cache.vector(block, index, column, stats);
+    }
+
+    /** False if the chunk statistics show no row can satisfy {@code p}. */
+    boolean mayMatch(SpanPredicate p) {
+      if (p instanceof SpanPredicate.Constant c) {
+        return c.value();
+      }
+      if (p instanceof SpanPredicate.And a) {
+        return a.terms().stream().allMatch(this::mayMatch);
+      }
+      if (p instanceof SpanPredicate.Or o) {
+        return o.terms().stream().anyMatch(this::mayMatch);
+      }
+      if (p instanceof SpanPredicate.NumberTest n && n.field() instanceof SpanPredicate.Column c) {
+        ColumnChunkMetaData chunk = chunk(c.name());
+        Statistics<?> st = chunk == null ? null : chunk.getStatistics();
+        if (st == null || st.isEmpty() || !(st.genericGetMin() instanceof Number min) || !(st.genericGetMax() instanceof Number max)) {
+          return true;
+        }
+        return rangeMayMatch(n, min.doubleValue(), max.doubleValue());
+      }
+      return true;
+    }
+
+    private ColumnChunkMetaData chunk(String column) {
+      for (ColumnChunkMetaData c : md.getColumns()) {
+        if (c.getPath().size() == 1 && c.getPath().toDotString().equals(column)) {
+          return c;
+        }
+      }
+      return null;
+    }
+
+    /** The rows of {@code mask} that satisfy {@code p}. */
+    long[] eval(SpanPredicate p, long[] mask) {
+      if (p instanceof SpanPredicate.Constant c) {
+        return c.value() ? mask.clone() : new long[mask.length];
+      }
+      if (p instanceof SpanPredicate.And a) {
+        List<SpanPredicate> terms = new ArrayList<>(a.terms());
+        terms.sort(Comparator.comparingInt(BlockScanner::cost));
+        long[] m = mask;
+        for (SpanPredicate t : terms) {
+          m = eval(t, m);
+          if (isEmpty(m)) {
+            break;
+          }
+        }
+        return m == mask ? mask.clone() : m;
+      }
+      if (p instanceof SpanPredicate.Or o) {
+        long[] r = new long[mask.length];
+        for (SpanPredicate t : o.terms()) {
+          long[] rest = mask.clone();
+          for (int i = 0; i < rest.length; i++) {
+            rest[i] &= ~r[i];
+          }
+          long[] hit = eval(t, rest);
+          for (int i = 0; i < r.length; i++) {
+            r[i] |= hit[i];
+          }
+        }
+        return r;
+      }
+      if (p instanceof SpanPredicate.StringTest s) {
+        return strings(s, mask);
+      }
+      return numbers((SpanPredicate.NumberTest) p, mask);
+    }
+
+    private long[] strings(SpanPredicate.StringTest s, long[] mask) {
+      long[] out = new long[mask.length];
+      if (s.field() instanceof SpanPredicate.Column c) {
+        ColumnVector v = vector(c.name());
+        if (v != null) {
+          stringColumn(v, s.matcher(), true, mask, out);
+        }
+        return out;
+      }
+      SpanPredicate.AttributeField a = (SpanPredicate.AttributeField) s.field();
+      String column = dedicated(a, AttributeValue.Type.STRING);
+      if (column != null) {
+        ColumnVector v = vector(column);
+        if (v != null) {
+          stringColumn(v, s.matcher(), false, mask, out);
+        }
+      }
+      generic(a, mask, out, s, null);
+      return out;
+    }
+
+    private long[] numbers(SpanPredicate.NumberTest n, long[] mask) {
+      long[] out = new long[mask.length];
+      if (n.field() instanceof SpanPredicate.Column c) {
+        ColumnVector v = vector(c.name());
+        if (v != null) {
+          numberColumn(v, n, mask, out);
+        }
+        return out;
+      }
+      SpanPredicate.AttributeField a = (SpanPredicate.AttributeField) n.field();
+      String column = dedicated(a, AttributeValue.Type.LONG);
+      if (column == null) {
+        column = dedicated(a, AttributeValue.Type.DOUBLE);
+      }
+      if (column != null) {
+        ColumnVector v = vector(column);
+        if (v != null) {
+          numberColumn(v, n, mask, out);
+        }
+      }
+      generic(a, mask, out, null, n);
+      return out;
+    }
+
+    /** The block's dedicated column holding values of {@code type} for the attribute, or null. */
+    private String dedicated(SpanPredicate.AttributeField a, AttributeValue.Type type) {
+      if (a.resource() && a.key().equals(Resource.SERVICE_NAME)) {
+        return type == AttributeValue.Type.STRING ? BlockSchema.SERVICE_NAME : null;
+      }
+      List<DedicatedColumn> columns = a.resource() ? block.meta().dedicatedResourceColumns() : block.meta().dedicatedSpanColumns();
+      for (DedicatedColumn d : columns) {
+        if (d.key().equals(a.key()) && d.type() == type) {
+          return (a.resource() ? BlockSchema.RESOURCE_PREFIX : BlockSchema.SPAN_PREFIX) + d.key();
+        }
+      }
+      return null;
+    }
+
+    /**
+     * Sets in {@code out} the rows of {@code mask} whose generic attribute list holds the key with a
+     * value that passes (or may pass: arrays, lists) the string or number test.
+     */
+    private void generic(SpanPredicate.AttributeField a, long[] mask, long[] out, SpanPredicate.StringTest s, SpanPredicate.NumberTest n) {
+      String list = (a.resource() ? BlockSchema.RESOURCE_ATTRS : BlockSchema.SPAN_ATTRS) + ".list.element.";
+      ColumnVector keys = vector(list + BlockSchema.KEY);
+      if (keys == null) {
+        return;
+      }
+      int keyId = -1;
+      String[] dict = keys.dictionary();
+      for (int i = 0; i < dict.length; i++) {
+        if (dict[i].equals(a.key())) {
+          keyId = i;
+          break;
+        }
+      }
+      if (keyId < 0) {
+        return; // no row of this row group has the key in its generic list
+      }
+      int[] types = vector(list + BlockSchema.TYPE).ints();
+      int[] keyIds = keys.ids();
+      int[] starts = keys.rowStarts();
+      ColumnVector strs = s != null ? vector(list + BlockSchema.STR) : null;
+      boolean[] ok = s != null ? passing(strs, s.matcher()) : null;
+      ColumnVector ints = n != null ? vector(list + BlockSchema.INT) : null;
+      ColumnVector dbls = n != null ? vector(list + BlockSchema.DBL) : null;
+      for (int r = nextSetBit(mask, 0); r >= 0; r = nextSetBit(mask, r + 1)) {
+        for (int e = starts[r], end = starts[r + 1]; e < end; e++) {
+          if (keyIds[e] != keyId) {
+            continue;
+          }
+          int type = types[e];
+          boolean pass;
+          if (type == ARRAY_CODE || type == KVLIST_CODE) {
+            pass = true; // decided exactly later
+          } else if (s != null) {
+            pass = type == STRING_CODE && ok[strs.ids()[e]];
+          } else if (type == LONG_CODE) {
+            pass = compare(n, ints.longs()[e], true);
+          } else if (type == DOUBLE_CODE) {
+            pass = compare(n, dbls.doubles()[e], false);
+          } else {
+            pass = false;
+          }
+          if (pass) {
+            out[r >>> 6] |= 1L << r;
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ kernels
+
+  /** Per dictionary entry: does it pass. */
+  private static boolean[] passing(ColumnVector v, StringMatcher m) {
+    String[] dict = v.dictionary();
+    boolean[] ok = new boolean[dict.length];
+    for (int i = 0; i < dict.length; i++) {
+      ok[i] = m.test(dict[i]);
+    }
+    return ok;
+  }
+
+  /** Rows of {@code mask} whose value passes; a null passes as "" if {@code nullIsEmpty}. */
+  private static void stringColumn(ColumnVector v, StringMatcher m, boolean nullIsEmpty, long[] mask, long[] out) {
+    boolean[] ok = passing(v, m);
+    boolean nullOk = nullIsEmpty && m.test("");
+    int[] ids = v.ids();
+    for (int w = 0; w < mask.length; w++) {
+      long word = mask[w];
+      long hit = 0;
+      while (word != 0) {
+        int b = Long.numberOfTrailingZeros(word);
+        word &= word - 1;
+        int id = ids[(w << 6) + b];
+        if (id >= 0 ? ok[id] : nullOk) {
+          hit |= 1L << b;
+        }
+      }
+      out[w] |= hit;
+    }
+  }
+
+  private static void numberColumn(ColumnVector v, SpanPredicate.NumberTest n, long[] mask, long[] out) {
+    for (int w = 0; w < mask.length; w++) {
+      long word = mask[w];
+      long hit = 0;
+      while (word != 0) {
+        int b = Long.numberOfTrailingZeros(word);
+        word &= word - 1;
+        int r = (w << 6) + b;
+        if (!v.isSet(r)) {
+          continue;
+        }
+        boolean pass = switch (v.kind()) {
+          case LONG -> compare(n, v.longs()[r], true);
+          case INT -> compare(n, v.ints()[r], true);
+          case DOUBLE -> compare(n, v.doubles()[r], false);
+          default -> true;
+        };
+        if (pass) {
+          hit |= 1L << b;
+        }
+      }
+      out[w] |= hit;
+    }
+  }
+
+  /** {@code value op constant}, as longs when both are integral (as TraceQL compares). */
+  private static boolean compare(SpanPredicate.NumberTest n, double value, boolean integral) {
+    int c = integral && n.integral() ? Long.compare((long) value, n.longConstant()) : Double.compare(value, n.constant());
+    if (!(integral && n.integral()) && (Double.isNaN(value) || Double.isNaN(n.constant()))) {
+      return n.op() == BinaryOp.NEQ;
+    }
+    return switch (n.op()) {
+      case EQ -> c == 0;
+      case NEQ -> c != 0;
+      case LT -> c < 0;
+      case LTE -> c <= 0;
+      case GT -> c > 0;
+      case GTE -> c >= 0;
+      default -> true;
+    };
+  }
+
+  private static boolean compare(SpanPredicate.NumberTest n, long value, boolean integral) {
+    if (integral && n.integral()) {
+      int c = Long.compare(value, n.longConstant());
+      return switch (n.op()) {
+        case EQ -> c == 0;
+        case NEQ -> c != 0;
+        case LT -> c < 0;
+        case LTE -> c <= 0;
+        case GT -> c > 0;
+        case GTE -> c >= 0;
+        default -> true;
+      };
+    }
+    return compare(n, (double) value, false);
+  }
+
+  /** False if no value in {@code [min, max]} satisfies the test. */
+  private static boolean rangeMayMatch(SpanPredicate.NumberTest n, double min, double max) {
+    double k = n.constant();
+    return switch (n.op()) {
+      case EQ -> min <= k && k <= max;
+      case NEQ -> !(min == k && max == k);
+      case LT -> min < k;
+      case LTE -> min <= k;
+      case GT -> max > k;
+      case GTE -> max >= k;
+      default -> true;
+    };
+  }
+
+  /** Evaluation order within a conjunction: cheap and usually selective first. */
+  private static int cost(SpanPredicate p) {
+    if (p instanceof SpanPredicate.NumberTest n && n.field() instanceof SpanPredicate.Column) {
+      return n.op() == BinaryOp.EQ ? 0 : 2;
+    }
+    if (p instanceof SpanPredicate.StringTest s && (s.matcher() instanceof StringMatcher.Equals || s.matcher() instanceof StringMatcher.In)) {
+      return s.field() instanceof SpanPredicate.Column ? 1 : 3;
+    }
+    if (p instanceof SpanPredicate.StringTest || p instanceof SpanPredicate.NumberTest) {
+      return 4;
+    }
+    return 5;
+  }
+}

@@ -1,0 +1,53 @@
+package io.tracestore.core.search;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.tracestore.core.block.BlockReader;
+import io.tracestore.core.block.ColumnVector;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decoded column chunks of committed blocks, shared by every search of a store: a Caffeine cache
+ * weighted by each vector's bytes and bounded by one budget. Blocks are immutable, so an entry never
+ * goes stale; entries of deleted blocks age out. Thread-safe.
+ */
+final class ColumnCache {
+  private record Key(String blockId, int rowGroup, String column) {}
+
+  private final Cache<Key, ColumnVector> vectors;
+
+  /** A cache holding at most about {@code maxBytes} of vectors. */
+  ColumnCache(long maxBytes) {
+    this.vectors = Caffeine.newBuilder()
+        .maximumWeight(Math.max(0, maxBytes))
+        .<Key, ColumnVector>weigher((k, v) -> (int) Math.min(Integer.MAX_VALUE, v.sizeBytes()))
+        .build();
+  }
+
+  /**
+   * Column {@code column} of row group {@code rowGroup} of {@code block}, decoded; null if the block
+   * has no such column. Counts the hit or miss (and bytes decoded) in {@code stats}.
+   */
+  ColumnVector vector(BlockReader block, int rowGroup, String column, ScanStats stats) {
+    Key key = new Key(block.meta().blockId(), rowGroup, column);
+    ColumnVector v = vectors.getIfPresent(key);
+    if (v != null) {
+      stats.cacheHits++;
+      return v;
+    }
+    stats.cacheMisses++;
+    Map<String, ColumnVector> read = block.readColumns(rowGroup, List.of(column));
+    v = read.get(column);
+    if (v != null) {
+      stats.bytesDecoded += v.sizeBytes();
+      vectors.put(key, v);
+    }
+    return v;
+  }
+
+  /** Drops every entry (for tests and memory pressure). */
+  void clear() {
+    vectors.invalidateAll();
+  }
+}

@@ -1,0 +1,161 @@
+package io.tracestore.core.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tracestore.api.Attributes;
+import io.tracestore.api.Resource;
+import io.tracestore.api.SearchRequest;
+import io.tracestore.api.SearchResult;
+import io.tracestore.api.Span;
+import io.tracestore.api.SpanId;
+import io.tracestore.api.SpanKind;
+import io.tracestore.api.StatusCode;
+import io.tracestore.api.TraceId;
+import io.tracestore.api.TraceStore;
+import io.tracestore.core.TraceStores;
+import io.tracestore.core.block.BlockWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The work a search skips, read from its metrics: blocks outside the time range, row groups whose
+ * statistics rule a predicate out, traces whose columns rule the query out, traces that cannot make
+ * the top N, and column chunks found in the cache.
+ */
+@DisplayName("Search pruning")
+class SearchPruningTest {
+  private static final long T0 = 1_700_000_000_000_000_000L;
+  private static final long MS = 1_000_000L;
+  private static final int TRACES = 1_000;
+  /** Small row groups, so a block has several. */
+  private static final BlockWriter.Options SMALL_GROUPS = new BlockWriter.Options(1_000, 100, 20, 0.05, 1);
+
+  /**
+   * 1,000 traces of 3 spans in one block, 3 row groups of 1,000 rows. Trace i has id (0, i+1), so
+   * block order is trace order; only the last 10 traces (all in the last row group) have a span
+   * longer than 2 s, and only trace 500 runs in service "rare".
+   */
+  private static List<Span> spans(long startOffsetMs) {
+    List<Span> out = new ArrayList<>();
+    for (int i = 0; i < TRACES; i++) {
+      TraceId trace = TraceId.of(0, i + 1);
+      long start = T0 + (startOffsetMs + i) * MS;
+      String service = i == 500 ? "rare" : "svc" + (i % 7);
+      for (int s = 0; s < 3; s++) {
+        long duration = (i >= TRACES - 10 && s == 2 ? 3_000 : 10 + s) * MS;
+        out.add(Span.builder().traceId(trace).spanId(SpanId.of(i * 10L + s + 1))
+            .parentSpanId(s == 0 ? SpanId.NONE : SpanId.of(i * 10L + 1))
+            .name(s == 0 ? "GET /" : "db").kind(s == 0 ? SpanKind.SERVER : SpanKind.CLIENT)
+            .startUnixNano(start + s * MS).endUnixNano(start + s * MS + duration)
+            .statusCode(StatusCode.UNSET)
+            .attributes(Attributes.builder().put("http.route", "/api/" + (i % 13)).build())
+            .resource(Resource.of(Attributes.builder().put("service.name", service).build()))
+            .build());
+      }
+    }
+    return out;
+  }
+
+  private static TraceStore store() {
+    return TraceStores.builder().objectStore(new io.tracestore.core.storage.InMemoryObjectStore())
+        .blockOptions(SMALL_GROUPS).build();
+  }
+
+  private static SearchResult search(TraceStore store, String query, int limit) {
+    return store.search(SearchRequest.of(query).withLimit(limit));
+  }
+
+  @Test
+  @DisplayName("skips row groups whose duration statistics rule the predicate out, and finds the matches")
+  void rowGroupsPrunedByStatistics() {
+    try (TraceStore store = store()) {
+      store.append(spans(0));
+      store.flush();
+      SearchResult r = search(store, "{ duration > 2s }", 100);
+      assertThat(r.traces()).hasSize(10);
+      assertThat(r.metrics().rowGroupsPruned()).isEqualTo(2);
+      assertThat(r.metrics().rowGroupsInspected()).isEqualTo(1);
+      assertThat(r.metrics().tracesInspected()).isEqualTo(10);
+    }
+  }
+
+  @Test
+  @DisplayName("decodes only the traces whose columns may match")
+  void onlyCandidateTracesAreDecoded() {
+    try (TraceStore store = store()) {
+      store.append(spans(0));
+      store.flush();
+      SearchResult r = search(store, "{ resource.service.name = \"rare\" && kind = server }", 20);
+      assertThat(r.traces()).extracting(SearchResult.TraceMatch::traceId).containsExactly(TraceId.of(0, 501));
+      assertThat(r.metrics().tracesInspected()).isEqualTo(1);
+      assertThat(r.metrics().rowGroupsInspected()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  @DisplayName("stops decoding once no remaining trace can make the top N")
+  void earlyStopForTopN() {
+    try (TraceStore store = store()) {
+      store.append(spans(0));
+      store.flush();
+      SearchResult r = search(store, "{ }", 5);
+      assertThat(r.traces()).extracting(SearchResult.TraceMatch::traceId)
+          .containsExactly(TraceId.of(0, 1000), TraceId.of(0, 999), TraceId.of(0, 998), TraceId.of(0, 997), TraceId.of(0, 996));
+      assertThat(r.metrics().tracesInspected()).isLessThanOrEqualTo(64);
+    }
+  }
+
+  @Test
+  @DisplayName("skips blocks outside the time range")
+  void blocksPrunedByTimeRange() {
+    try (TraceStore store = store()) {
+      store.append(spans(0));
+      store.flush();
+      store.append(spans(10_000_000).stream().map(s -> s.toBuilder()
+          .traceId(TraceId.of(1, s.traceId().low())).build()).toList());
+      store.flush();
+      long from = T0 + 10_000_000 * MS;
+      SearchResult r = store.search(SearchRequest.of("{ name = \"GET /\" }").withLimit(0)
+          .withTimeRange(from, from + 2_000_000 * MS));
+      assertThat(r.traces()).hasSize(TRACES);
+      assertThat(r.metrics().blocksPruned()).isEqualTo(1);
+      assertThat(r.metrics().blocksInspected()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  @DisplayName("serves a repeated search's columns from the cache")
+  void repeatedSearchHitsTheCache() {
+    try (TraceStore store = store()) {
+      store.append(spans(0));
+      store.flush();
+      SearchResult first = search(store, "{ span.http.route = \"/api/3\" && status = unset }", 20);
+      SearchResult second = search(store, "{ span.http.route = \"/api/3\" && status = unset }", 20);
+      assertThat(second.traces()).isEqualTo(first.traces());
+      assertThat(first.metrics().cacheMisses()).isPositive();
+      assertThat(first.metrics().bytesDecoded()).isPositive();
+      assertThat(second.metrics().cacheMisses()).isZero();
+      assertThat(second.metrics().cacheHits()).isPositive();
+    }
+  }
+
+  @Test
+  @DisplayName("stops with a clear error when its thread is interrupted, and the store keeps working")
+  void interruptedSearchStops() {
+    try (TraceStore store = store()) {
+      store.append(spans(0));
+      store.flush();
+      Thread.currentThread().interrupt();
+      try {
+        assertThatThrownBy(() -> search(store, "{ status = unset }", 20))
+            .isInstanceOf(io.tracestore.api.TraceStoreException.class).hasMessageContaining("interrupted");
+      } finally {
+        Thread.interrupted();
+      }
+      assertThat(search(store, "{ status = unset }", 20).traces()).hasSize(20);
+    }
+  }
+}
