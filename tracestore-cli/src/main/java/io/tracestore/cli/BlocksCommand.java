@@ -41,9 +41,35 @@ final class BlocksCommand implements Callable<Integer> {
         out.printf("%d uncommitted block folder(s) without meta.json (ignored by readers): %s%n",
             catalog.uncommitted().size(), catalog.uncommitted());
       }
+      printIndex(out, objects);
     }
     out.flush();
     return 0;
+  }
+
+  /** The tenant index's summary: what readers serve, what waits for deletion, what is quarantined. */
+  private void printIndex(PrintWriter out, io.tracestore.spi.ObjectStore objects) throws IOException {
+    io.tracestore.core.catalog.TenantIndex index;
+    try {
+      index = new io.tracestore.core.catalog.IndexFiles(objects, store.tenant).readLatest();
+    } catch (io.tracestore.api.CorruptDataException e) {
+      out.printf("index: unreadable (%s); the next store to open rebuilds it from a listing%n", e.getMessage());
+      return;
+    }
+    if (index == null) {
+      out.println("index: none yet (written by the next store that opens or changes the tenant)");
+      return;
+    }
+    out.printf("index version %d written %s: %d live, %d pending, %d retired awaiting deletion, %d quarantined%n",
+        index.version(), Instant.ofEpochMilli(index.writtenUnixMilli()), index.live().size(), index.pending().size(),
+        index.retired().size(), index.quarantined().size());
+    for (io.tracestore.core.catalog.TenantIndex.Retired r : index.retired()) {
+      out.printf("  retired     %s (%s), deleted after %s%n", r.blockId(), r.reason(), Instant.ofEpochMilli(r.deleteAfterUnixMilli()));
+    }
+    for (io.tracestore.core.catalog.TenantIndex.Quarantined q : index.quarantined()) {
+      out.printf("  QUARANTINED %s since %s: %s (files under %s/quarantine/%s/)%n", q.blockId(),
+          Instant.ofEpochMilli(q.unixMilli()), q.reason(), store.tenant, q.blockId());
+    }
   }
 
   private static String instant(long unixNano) {

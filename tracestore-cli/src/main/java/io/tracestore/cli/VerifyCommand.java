@@ -15,7 +15,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code tracestore verify --store DIR}: checksums of every block and WAL record. Changes nothing. */
+/**
+ * {@code tracestore verify --store DIR}: checksums of every block and WAL record, the tenant index,
+ * and the blocks quarantined earlier. Changes nothing.
+ */
 @Command(name = "verify", description = "Check every block's size and CRC32C and every WAL record's CRC32C; exit 1 on damage.")
 final class VerifyCommand implements Callable<Integer> {
   @Mixin StoreOptions store;
@@ -37,6 +40,18 @@ final class VerifyCommand implements Callable<Integer> {
         }
       }
       out.printf("%d blocks checked, %d damaged%n", catalog.committed().size(), damaged);
+      try {
+        io.tracestore.core.catalog.TenantIndex index = new io.tracestore.core.catalog.IndexFiles(objects, store.tenant).readLatest();
+        if (index != null && !index.quarantined().isEmpty()) {
+          out.printf("%d block(s) quarantined earlier (not served; files under %s/quarantine/):%n", index.quarantined().size(), store.tenant);
+          for (io.tracestore.core.catalog.TenantIndex.Quarantined q : index.quarantined()) {
+            out.printf("  QUARANTINED %s: %s%n", q.blockId(), q.reason());
+          }
+        }
+      } catch (CorruptDataException e) {
+        err.println("DAMAGED index: " + e.getMessage() + " (the next store to open rebuilds it)");
+        damaged++;
+      }
     }
     if (store.walDirectory() != null && Files.isDirectory(store.walDirectory())) {
       long[] counts = new long[2];

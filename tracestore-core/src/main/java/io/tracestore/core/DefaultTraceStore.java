@@ -9,7 +9,6 @@ import io.tracestore.api.StorageException;
 import io.tracestore.api.Trace;
 import io.tracestore.api.TraceId;
 import io.tracestore.api.TraceStore;
-import io.tracestore.core.block.BlockCatalog;
 import io.tracestore.core.block.BlockMeta;
 import io.tracestore.core.block.BlockReader;
 import io.tracestore.core.block.BlockWriter;
@@ -59,6 +58,10 @@ final class DefaultTraceStore implements TraceStore {
   private final HeadBlock head = new HeadBlock();
   private final CopyOnWriteArrayList<Flushing> flushing = new CopyOnWriteArrayList<>();
   private final CopyOnWriteArrayList<BlockReader> blocks = new CopyOnWriteArrayList<>();
+  /** The tenant index: which blocks are served, shared with other processes. */
+  private final io.tracestore.core.catalog.TenantCatalog catalog;
+  /** The catalog's served generation {@link #blocks} was last synced with. Under cutLock. */
+  private volatile long syncedGeneration;
   private final ReentrantLock appendLock = new ReentrantLock();
   private final ReentrantLock cutLock = new ReentrantLock();
   private final WriteAheadLog wal;
@@ -81,7 +84,7 @@ final class DefaultTraceStore implements TraceStore {
     this.config = config;
     this.blockWriter = new BlockWriter(config.blockOptions());
     this.searchEngine = new SearchEngine(config.searchOptions().cacheBytes(), config.searchOptions().threads());
-    loadBlocks();
+    this.catalog = loadBlocks();
     if (config.walDirectory() != null) {
       long now = System.nanoTime();
       long[] replayed = new long[2];
@@ -122,15 +125,59 @@ final class DefaultTraceStore implements TraceStore {
     }
   }
 
-  private void loadBlocks() throws IOException {
-    BlockCatalog catalog = BlockCatalog.load(store, config.tenant());
-    for (BlockMeta meta : catalog.committed()) {
-      blocks.add(new BlockReader(store, meta));
+  /** Reads the tenant index (listing the blocks only if there is none) and opens the served blocks. */
+  private io.tracestore.core.catalog.TenantCatalog loadBlocks() throws IOException {
+    var c = io.tracestore.core.catalog.TenantCatalog.open(store, config.tenant(), config.catalogOptions());
+    for (BlockMeta meta : c.served()) {
+      blocks.add(reader(meta));
     }
-    if (!catalog.uncommitted().isEmpty()) {
-      LOG.warn("{} block(s) of tenant {} have data but no meta.json (an interrupted cut); ignored: {}",
-          catalog.uncommitted().size(), config.tenant(), catalog.uncommitted());
+    return c;
+  }
+
+  /** A reader of a committed block; a read that finds the block damaged quarantines it and drops it. */
+  private BlockReader reader(BlockMeta meta) {
+    return new BlockReader(store, meta, (b, failure) -> {
+      if (!catalog.isDamaged(b, failure)) {
+        return false;
+      }
+      blocks.remove(b);
+      return true;
+    });
+  }
+
+  /** Re-reads the tenant index now and applies its changes to the block list. */
+  void pollIndex() {
+    cutLock.lock();
+    try {
+      catalog.poll();
+      syncBlocks();
+    } finally {
+      cutLock.unlock();
     }
+  }
+
+  /** Makes the block list match the blocks the catalog serves. Under cutLock. */
+  private void syncBlocks() {
+    if (catalog.servedGeneration() == syncedGeneration) {
+      return;
+    }
+    syncedGeneration = catalog.servedGeneration();
+    Map<String, BlockMeta> want = new java.util.LinkedHashMap<>();
+    catalog.served().forEach(m -> want.put(m.blockId(), m));
+    java.util.Set<String> have = new java.util.HashSet<>();
+    blocks.forEach(b -> have.add(b.meta().blockId()));
+    for (BlockMeta m : want.values()) {
+      if (!have.contains(m.blockId())) {
+        blocks.add(reader(m)); // before any leaves: no reader misses a span moved by a compaction
+      }
+    }
+    List<BlockReader> gone = blocks.stream().filter(b -> !want.containsKey(b.meta().blockId())).toList();
+    blocks.removeAll(gone);
+  }
+
+  /** The tenant catalog (index, quarantine, garbage collection) of this store. */
+  io.tracestore.core.catalog.TenantCatalog catalog() {
+    return catalog;
   }
 
   private void ensureOpen() {
@@ -325,6 +372,8 @@ final class DefaultTraceStore implements TraceStore {
     ensureOpen();
     cutLock.lock(); // one block-list change at a time; appends and reads go on
     try {
+      catalog.poll();
+      syncBlocks();
       int removed = expire();
       Map<Long, List<BlockReader>> windows = new java.util.TreeMap<>();
       for (BlockReader b : blocks) {
@@ -344,6 +393,7 @@ final class DefaultTraceStore implements TraceStore {
         }
         removed += merge(group);
       }
+      collectGarbageQuietly();
       return removed;
     } finally {
       cutLock.unlock();
@@ -357,6 +407,7 @@ final class DefaultTraceStore implements TraceStore {
     List<BlockReader> expired = blocks.stream().filter(b -> b.meta().maxEndUnixNano() < horizon).toList();
     if (!expired.isEmpty()) {
       blocks.removeAll(expired);
+      catalog.retire(expired.stream().map(BlockReader::meta).toList(), "retention");
       retire(expired);
       LOG.info("retention: {} block(s) of tenant {} older than {} removed", expired.size(), config.tenant(), config.blockRetention());
     }
@@ -378,12 +429,20 @@ final class DefaultTraceStore implements TraceStore {
     if (group.size() < 2) {
       return 0;
     }
+    group = intact(group);
+    if (group.size() < 2) {
+      return 0;
+    }
     List<Span> spans = new ArrayList<>();
     for (BlockReader b : group) {
       spans.addAll(b.readAll());
     }
-    BlockMeta meta = blockWriter.write(store, config.tenant(), spans);
-    blocks.add(new BlockReader(store, meta)); // before the inputs leave: no reader misses a span
+    BlockMeta meta = catalog.commit(blockWriter.encode(config.tenant(), spans), group.stream().map(BlockReader::meta).toList());
+    if (!catalog.serves(meta.blockId())) {
+      LOG.warn("compacted block {} was superseded: another compactor replaced its inputs", meta.blockId());
+      return 0;
+    }
+    blocks.add(reader(meta)); // before the inputs leave: no reader misses a span
     blocks.removeAll(group);
     metrics.blocksCompacted(group.size());
     retire(group);
@@ -393,15 +452,58 @@ final class DefaultTraceStore implements TraceStore {
 
   /** Deletes blocks, meta first, so a crash midway leaves data without meta (ignored), never the reverse. */
   private void deleteBlocks(List<BlockReader> group) {
+    List<String> deleted = new ArrayList<>();
     for (BlockReader b : group) {
       BlockMeta m = b.meta();
       try {
         store.delete(BlockWriter.metaKey(m.tenant(), m.blockId()));
         metrics.blocksDeleted(1); // gone for readers once its meta.json is
         store.delete(BlockWriter.dataKey(m.tenant(), m.blockId()));
+        deleted.add(m.blockId());
       } catch (IOException | RuntimeException e) {
-        LOG.warn("could not delete compacted block {}: {}; it is merged on read until deleted", m.blockId(), e.toString());
+        LOG.warn("could not delete compacted block {}: {}; garbage collection retries", m.blockId(), e.toString());
       }
+    }
+    if (!deleted.isEmpty()) {
+      catalog.forget(deleted);
+    }
+  }
+
+  /** The blocks of {@code group} whose data passes its checksum; the others are quarantined and dropped. */
+  private List<BlockReader> intact(List<BlockReader> group) {
+    List<BlockReader> ok = new ArrayList<>(group.size());
+    for (BlockReader b : group) {
+      if (catalog.checkIntact(b.meta())) {
+        ok.add(b);
+      } else {
+        blocks.remove(b);
+      }
+    }
+    return ok;
+  }
+
+  /** Collects garbage and polls the index when due, and syncs the block list; never throws. */
+  private void maintainCatalog() {
+    try {
+      catalog.collectGarbageIfDue();
+    } catch (RuntimeException e) {
+      LOG.warn("garbage collection of tenant {} failed: {}", config.tenant(), e.toString());
+    }
+    catalog.pollIfDue();
+    if (catalog.servedGeneration() != syncedGeneration && cutLock.tryLock()) {
+      try {
+        syncBlocks();
+      } finally {
+        cutLock.unlock();
+      }
+    }
+  }
+
+  private void collectGarbageQuietly() {
+    try {
+      catalog.collectGarbage();
+    } catch (RuntimeException e) {
+      LOG.warn("garbage collection of tenant {} failed: {}", config.tenant(), e.toString());
     }
   }
 
@@ -415,6 +517,7 @@ final class DefaultTraceStore implements TraceStore {
       return;
     }
     try {
+      maintainCatalog();
       long now = System.nanoTime();
       boolean tooBig = head.bytes() >= config.maxBlockBytes();
       boolean tooOld = head.oldestAppendNanos() != Long.MAX_VALUE
@@ -478,8 +581,8 @@ final class DefaultTraceStore implements TraceStore {
       List<Span> spans = new ArrayList<>();
       batch.byTrace().values().forEach(spans::addAll);
       try {
-        BlockMeta meta = blockWriter.write(store, config.tenant(), spans);
-        blocks.add(new BlockReader(store, meta));
+        BlockMeta meta = catalog.commit(blockWriter.encode(config.tenant(), spans), List.of());
+        blocks.add(reader(meta));
         flushing.remove(batch);
         if (wal != null) {
           wal.deleteSegmentsBefore(nextSegment);
@@ -526,6 +629,7 @@ final class DefaultTraceStore implements TraceStore {
       for (List<BlockReader> group; (group = pendingDeletions.poll()) != null; ) {
         deleteBlocks(group);
       }
+      catalog.flush();
       try {
         if (wal != null) {
           wal.close();

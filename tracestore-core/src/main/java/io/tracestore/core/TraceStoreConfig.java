@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  *     ended longer ago than this
  * @param blockOptions Parquet layout of blocks
  * @param searchOptions cache budget and parallelism of searches
+ * @param catalogOptions tenant index polling, grace periods and garbage collection ({@link
+ *     io.tracestore.core.catalog.TenantCatalog})
  */
 public record TraceStoreConfig(
     String tenant,
@@ -36,7 +38,8 @@ public record TraceStoreConfig(
     Limits limits,
     Duration blockRetention,
     BlockWriter.Options blockOptions,
-    SearchOptions searchOptions) {
+    SearchOptions searchOptions,
+    io.tracestore.core.catalog.TenantCatalog.Options catalogOptions) {
 
   /** The tenant used when none is named (Tempo's name for it). */
   public static final String DEFAULT_TENANT = "single-tenant";
@@ -55,6 +58,9 @@ public record TraceStoreConfig(
     requirePositive(blockRetention, "blockRetention");
     Objects.requireNonNull(blockOptions, "blockOptions");
     Objects.requireNonNull(searchOptions, "searchOptions");
+    Objects.requireNonNull(catalogOptions, "catalogOptions");
+    requirePositive(catalogOptions.pollInterval(), "indexPollInterval");
+    requirePositive(catalogOptions.uncommittedGrace(), "uncommittedBlockGrace");
   }
 
   /**

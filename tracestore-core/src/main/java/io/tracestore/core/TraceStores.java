@@ -61,6 +61,7 @@ public final class TraceStores {
     private BlockWriter.Options blockOptions = BlockWriter.Options.DEFAULT;
     private Path directory;
     private TraceStoreConfig.SearchOptions searchOptions = TraceStoreConfig.SearchOptions.DEFAULT;
+    private io.tracestore.core.catalog.TenantCatalog.Options catalogOptions = io.tracestore.core.catalog.TenantCatalog.Options.DEFAULT;
 
     private Builder() {}
 
@@ -147,6 +148,26 @@ public final class TraceStores {
     }
 
     /**
+     * How often the store re-reads the tenant index to pick up blocks committed, compacted or
+     * deleted by other processes sharing the object store (default 10 s).
+     */
+    public Builder indexPollInterval(Duration interval) {
+      this.catalogOptions = new io.tracestore.core.catalog.TenantCatalog.Options(interval,
+          catalogOptions.uncommittedGrace(), catalogOptions.retiredGrace(), catalogOptions.gcInterval());
+      return this;
+    }
+
+    /**
+     * Block folders without {@code meta.json} (interrupted cuts) are deleted by garbage collection
+     * once this old (default 1 h; keep it well above the longest block upload).
+     */
+    public Builder uncommittedBlockGrace(Duration grace) {
+      this.catalogOptions = new io.tracestore.core.catalog.TenantCatalog.Options(catalogOptions.pollInterval(),
+          grace, catalogOptions.retiredGrace(), catalogOptions.gcInterval());
+      return this;
+    }
+
+    /**
      * Heap the search caches may hold (decoded column chunks; default an eighth of the maximum
      * heap; 0 = no caching).
      */
@@ -203,7 +224,7 @@ public final class TraceStores {
         throw new IllegalStateException("set an objectStore or a directory");
       }
       TraceStoreConfig config = new TraceStoreConfig(tenant, wal, fsyncPolicy, fsyncInterval, maxBlockBytes,
-          maxBlockAge, traceIdle, limits, blockRetention, blockOptions, searchOptions);
+          maxBlockAge, traceIdle, limits, blockRetention, blockOptions, searchOptions, catalogOptions);
       return DefaultTraceStore.open(store, owns, config, meterProvider);
     }
   }

@@ -29,7 +29,7 @@ public final class TraceStoreReadOptions {
         false, // useDictionaryFilter
         recordFilter != null, // useRecordFilter
         true, // useColumnIndexFilter
-        false, // usePageChecksumVerification
+        true, // usePageChecksumVerification: a damaged page fails the read (and the block is quarantined)
         false, // useBloomFilter
         false, // useOffHeapDecryptBuffer
         false, // useHadoopVectoredIo

@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * The committed blocks of a tenant, found by listing {@code <tenant>/blocks/}: a block counts only
  * once its {@code meta.json} exists. Also names the block folders that have data but no meta (an
- * interrupted cut), which readers ignore.
+ * interrupted cut) or whose meta is a {@link BlockTombstone}, which readers ignore. Used when a
+ * tenant has no readable index ({@code io.tracestore.core.catalog.TenantCatalog}) and by tools.
  *
  * @param committed metas of committed blocks, oldest first
  * @param uncommitted block ids with a data file but no meta.json
@@ -38,7 +39,16 @@ public record BlockCatalog(List<BlockMeta> committed, List<String> uncommitted) 
     }
     List<BlockMeta> metas = new ArrayList<>(metaKeys.size());
     for (String k : metaKeys) {
-      BlockMeta meta = BlockMeta.fromJson(store.get(k), k);
+      byte[] json;
+      try {
+        json = store.get(k);
+      } catch (io.tracestore.spi.ObjectNotFoundException deletedSinceListed) {
+        continue;
+      }
+      if (BlockTombstone.is(json)) {
+        continue; // abandoned by garbage collection: its data (if still there) stays uncommitted
+      }
+      BlockMeta meta = BlockMeta.fromJson(json, k);
       metas.add(meta);
       withData.remove(meta.blockId());
     }

@@ -38,16 +38,63 @@ public final class BlockReader {
   private final ObjectStore store;
   private final BlockMeta meta;
   private final String dataKey;
+  private final DamageHandler damage;
+  private volatile boolean quarantined;
   private volatile Loaded loaded;
   private volatile TraceDirectory directory;
 
   /** Footer and per-row-group bloom filters (null where a row group has none). */
   private record Loaded(ParquetMetadata footer, BloomFilter[] blooms) {}
 
+  /**
+   * Decides what a failed read of a block means. Called from the reading thread; must be
+   * thread-safe.
+   */
+  @FunctionalInterface
+  public interface DamageHandler {
+    /**
+     * Checks the block after {@code failure}; returns true if it is damaged and was taken out of
+     * service (reads of it then return nothing), false to let the failure propagate.
+     */
+    boolean isDamaged(BlockReader block, Exception failure);
+  }
+
+  /** A reader whose read failures propagate. */
   public BlockReader(ObjectStore store, BlockMeta meta) {
+    this(store, meta, null);
+  }
+
+  /** A reader that asks {@code damage} (if not null) about read failures. */
+  public BlockReader(ObjectStore store, BlockMeta meta, DamageHandler damage) {
     this.store = store;
     this.meta = meta;
     this.dataKey = BlockWriter.dataKey(meta.tenant(), meta.blockId());
+    this.damage = damage;
+  }
+
+  /** True once the block was found damaged: reads return nothing. */
+  public boolean isQuarantined() {
+    return quarantined;
+  }
+
+  /**
+   * Runs a read of this block: if it fails and the damage handler finds the block damaged, the
+   * block is quarantined and {@code whenDamaged} is returned; other failures propagate. New read
+   * methods should go through this.
+   */
+  public <T> T guarded(java.util.function.Supplier<T> read, T whenDamaged) {
+    if (quarantined) {
+      return whenDamaged;
+    }
+    try {
+      return read.get();
+    } catch (RuntimeException e) {
+      if (damage != null && damage.isDamaged(this, e)) {
+        quarantined = true;
+        return whenDamaged;
+      }
+      throw e;
+    }
   }
 
   public BlockMeta meta() {
@@ -95,11 +142,15 @@ public final class BlockReader {
     throw new CorruptDataException("row group without a trace_id column");
   }
 
-  /** Every span of {@code traceId} in this block (empty if none), in block order. */
+  /** Every span of {@code traceId} in this block (empty if none, or if the block is damaged), in block order. */
   public List<Span> findTrace(TraceId traceId) {
     if (!meta.mayContain(traceId)) {
       return List.of();
     }
+    return guarded(() -> findTraceUnguarded(traceId), List.of());
+  }
+
+  private List<Span> findTraceUnguarded(TraceId traceId) {
     try {
       Loaded l = load();
       Binary key = Binary.fromConstantByteArray(traceId.toBytes());
@@ -117,13 +168,30 @@ public final class BlockReader {
     }
   }
 
-  /** The block's trace directory, read on first use and kept. */
+  /** The block's trace directory, read on first use and kept; empty if the block is damaged. */
   public TraceDirectory directory() {
-    try {
-      return directory(load());
-    } catch (IOException e) {
-      throw new StorageException("could not read block " + meta.blockId() + ": " + e.getMessage(), e);
+    return guarded(() -> {
+      try {
+        return directory(load());
+      } catch (IOException e) {
+        throw new StorageException("could not read block " + meta.blockId() + ": " + e.getMessage(), e);
+      }
+    }, EMPTY_DIRECTORY);
+  }
+
+  private static final TraceDirectory EMPTY_DIRECTORY = new TraceDirectory.Builder(0).build();
+
+  /**
+   * Runs a read that has no natural empty answer: if it finds the block damaged, the block is
+   * quarantined and the read fails with a {@link CorruptDataException} saying so (later reads see
+   * an empty block: {@link #directory()} empty, {@link #rowGroupCount()} 0).
+   */
+  private <T> T failIfDamaged(java.util.function.Supplier<T> read) {
+    T out = guarded(read, null);
+    if (out == null && quarantined) {
+      throw new CorruptDataException("block " + meta.blockId() + " is damaged and was quarantined; it is no longer served (retry)");
     }
+    return out;
   }
 
   private TraceDirectory directory(Loaded l) throws IOException {
@@ -147,16 +215,18 @@ public final class BlockReader {
 
   /** Number of row groups. */
   public int rowGroupCount() {
-    return meta.rowGroups().size();
+    return quarantined ? 0 : meta.rowGroups().size();
   }
 
   /** The footer's description of row group {@code rowGroup}: row count, column chunks and their statistics. */
   public BlockMetaData rowGroup(int rowGroup) {
-    try {
-      return load().footer.getBlocks().get(rowGroup);
-    } catch (IOException e) {
-      throw new StorageException("could not read block " + meta.blockId() + ": " + e.getMessage(), e);
-    }
+    return failIfDamaged(() -> {
+      try {
+        return load().footer.getBlocks().get(rowGroup);
+      } catch (IOException e) {
+        throw new StorageException("could not read block " + meta.blockId() + ": " + e.getMessage(), e);
+      }
+    });
   }
 
   /**
@@ -165,11 +235,13 @@ public final class BlockReader {
    * block does not have are left out of the result.
    */
   public Map<String, ColumnVector> readColumns(int rowGroup, Collection<String> paths) {
-    try {
-      return readColumns(load(), rowGroup, paths);
-    } catch (IOException e) {
-      throw new StorageException("could not read block " + meta.blockId() + ": " + e.getMessage(), e);
-    }
+    return failIfDamaged(() -> {
+      try {
+        return readColumns(load(), rowGroup, paths);
+      } catch (IOException e) {
+        throw new StorageException("could not read block " + meta.blockId() + ": " + e.getMessage(), e);
+      }
+    });
   }
 
   private Map<String, ColumnVector> readColumns(Loaded l, int rowGroup, Collection<String> paths) throws IOException {
@@ -236,6 +308,10 @@ public final class BlockReader {
    * list per trace in the same order. The page index limits reading to the pages holding them.
    */
   public List<List<Span>> readTraces(int[] traces) {
+    return failIfDamaged(() -> readTracesUnguarded(traces));
+  }
+
+  private List<List<Span>> readTracesUnguarded(int[] traces) {
     try {
       Loaded l = load();
       TraceDirectory dir = directory(l);
@@ -295,8 +371,12 @@ public final class BlockReader {
     }
   }
 
-  /** Every span in the block, in block order. */
+  /** Every span in the block, in block order (none if the block is damaged). */
   public List<Span> readAll() {
+    return guarded(this::readAllUnguarded, List.of());
+  }
+
+  private List<Span> readAllUnguarded() {
     try {
       ParquetMetadata footer = load().footer;
       InputFile file = inputFile();

@@ -146,7 +146,13 @@ public final class BlockWriter {
     try {
       store.put(dataKey(tenant, meta.blockId()), block.data());
       if (!store.putIfAbsent(metaKey(tenant, meta.blockId()), meta.toJson())) {
-        throw new StorageException("block " + meta.blockId() + " already has a meta.json; refusing to overwrite it");
+        throw new StorageException("block " + meta.blockId() + " already has a meta.json (or garbage collection abandoned it);"
+            + " refusing to overwrite it");
+      }
+      if (!store.exists(dataKey(tenant, meta.blockId()))) {
+        // garbage collection took this upload for an abandoned one (it stalled longer than the grace period)
+        store.delete(metaKey(tenant, meta.blockId()));
+        throw new StorageException("the data of block " + meta.blockId() + " was deleted as abandoned before its commit");
       }
     } catch (IOException e) {
       throw new StorageException("could not store block " + meta.blockId() + " of tenant " + tenant + ": " + e.getMessage(), e);

@@ -102,7 +102,7 @@ class BlockRoundTripTest {
     assertThat(none.useBloomFilter()).isFalse();
     assertThat(none.useRecordFilter()).isFalse();
     assertThat(none.useSignedStringMinMax()).isFalse();
-    assertThat(none.usePageChecksumVerification()).isFalse();
+    assertThat(none.usePageChecksumVerification()).isTrue();
     assertThat(none.useHadoopVectoredIo()).isFalse();
     assertThat(none.getCodecFactory()).isSameAs(CodecFactory.INSTANCE);
     FilterCompat.Filter f = FilterCompat.get(org.apache.parquet.filter2.predicate.FilterApi.eq(
