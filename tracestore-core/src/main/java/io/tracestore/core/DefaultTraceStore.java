@@ -110,6 +110,10 @@ final class DefaultTraceStore implements TraceStore {
     maintenance.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // close() deletes what is pending
     long tick = Math.max(10, Math.min(1000, config.traceIdle().toMillis() / 2));
     maintenance.scheduleWithFixedDelay(this::maintain, tick, tick, TimeUnit.MILLISECONDS);
+    if (!config.compactionInterval().isZero()) {
+      long every = config.compactionInterval().toMillis();
+      maintenance.scheduleWithFixedDelay(this::compactQuietly, every, every, TimeUnit.MILLISECONDS);
+    }
     if (wal != null && config.fsyncPolicy() == FsyncPolicy.INTERVAL) {
       long every = config.fsyncInterval().toMillis();
       maintenance.scheduleWithFixedDelay(this::syncQuietly, every, every, TimeUnit.MILLISECONDS);
@@ -383,6 +387,9 @@ final class DefaultTraceStore implements TraceStore {
         List<BlockReader> group = new ArrayList<>();
         long spans = 0;
         for (BlockReader b : window) {
+          if (b.meta().spanCount() >= MAX_COMPACTED_SPANS / 2) {
+            continue; // a big block is done: merging small ones into it would rewrite it again and again
+          }
           if (!group.isEmpty() && spans + b.meta().spanCount() > MAX_COMPACTED_SPANS) {
             removed += merge(group);
             group = new ArrayList<>();
@@ -397,6 +404,21 @@ final class DefaultTraceStore implements TraceStore {
       return removed;
     } finally {
       cutLock.unlock();
+    }
+  }
+
+  /** The background compactor's run; never throws. */
+  private void compactQuietly() {
+    if (closed) {
+      return;
+    }
+    try {
+      int removed = compact();
+      if (removed > 0) {
+        LOG.info("background compaction of tenant {} removed {} block(s)", config.tenant(), removed);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("background compaction of tenant {} failed; it is retried next time: {}", config.tenant(), e.toString());
     }
   }
 

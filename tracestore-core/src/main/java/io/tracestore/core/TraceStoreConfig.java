@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  * @param searchOptions cache budget and parallelism of searches
  * @param catalogOptions tenant index polling, grace periods and garbage collection ({@link
  *     io.tracestore.core.catalog.TenantCatalog})
+ * @param compactionInterval how often the store compacts in the background ({@link
+ *     io.tracestore.api.TraceStore#compact()}); zero for never (compact explicitly instead)
  */
 public record TraceStoreConfig(
     String tenant,
@@ -39,7 +41,8 @@ public record TraceStoreConfig(
     Duration blockRetention,
     BlockWriter.Options blockOptions,
     SearchOptions searchOptions,
-    io.tracestore.core.catalog.TenantCatalog.Options catalogOptions) {
+    io.tracestore.core.catalog.TenantCatalog.Options catalogOptions,
+    Duration compactionInterval) {
 
   /** The tenant used when none is named (Tempo's name for it). */
   public static final String DEFAULT_TENANT = "single-tenant";
@@ -58,6 +61,9 @@ public record TraceStoreConfig(
     requirePositive(blockRetention, "blockRetention");
     Objects.requireNonNull(blockOptions, "blockOptions");
     Objects.requireNonNull(searchOptions, "searchOptions");
+    if (compactionInterval == null || compactionInterval.isNegative()) {
+      throw new IllegalArgumentException("compactionInterval must be zero (off) or positive, got " + compactionInterval);
+    }
     Objects.requireNonNull(catalogOptions, "catalogOptions");
     requirePositive(catalogOptions.pollInterval(), "indexPollInterval");
     requirePositive(catalogOptions.uncommittedGrace(), "uncommittedBlockGrace");

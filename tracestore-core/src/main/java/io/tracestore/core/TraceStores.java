@@ -61,6 +61,7 @@ public final class TraceStores {
     private BlockWriter.Options blockOptions = BlockWriter.Options.DEFAULT;
     private Path directory;
     private TraceStoreConfig.SearchOptions searchOptions = TraceStoreConfig.SearchOptions.DEFAULT;
+    private Duration compactionInterval = Duration.ofMinutes(10);
     private io.tracestore.core.catalog.TenantCatalog.Options catalogOptions = io.tracestore.core.catalog.TenantCatalog.Options.DEFAULT;
 
     private Builder() {}
@@ -176,6 +177,16 @@ public final class TraceStores {
       return this;
     }
 
+    /**
+     * How often the store runs {@link TraceStore#compact()} in the background (default 10 min);
+     * {@link Duration#ZERO} turns it off. Run one compactor per tenant: turn it off in every other
+     * process that opens the same store.
+     */
+    public Builder compactionInterval(Duration interval) {
+      this.compactionInterval = Objects.requireNonNull(interval);
+      return this;
+    }
+
     /** Blocks one search scans at once (default: one per core; 1 = on the caller's thread). */
     public Builder searchThreads(int threads) {
       this.searchOptions = new TraceStoreConfig.SearchOptions(searchOptions.cacheBytes(), threads);
@@ -224,7 +235,8 @@ public final class TraceStores {
         throw new IllegalStateException("set an objectStore or a directory");
       }
       TraceStoreConfig config = new TraceStoreConfig(tenant, wal, fsyncPolicy, fsyncInterval, maxBlockBytes,
-          maxBlockAge, traceIdle, limits, blockRetention, blockOptions, searchOptions, catalogOptions);
+          maxBlockAge, traceIdle, limits, blockRetention, blockOptions, searchOptions, catalogOptions,
+          compactionInterval);
       return DefaultTraceStore.open(store, owns, config, meterProvider);
     }
   }

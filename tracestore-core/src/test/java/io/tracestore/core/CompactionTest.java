@@ -93,4 +93,34 @@ class CompactionTest {
       assertThat(((DefaultTraceStore) store).blockMetas()).hasSize(1);
     }
   }
+
+  @Test
+  void theBackgroundCompactorMergesBlocksWithoutBeingAskedAndChangesNoAnswer() throws Exception {
+    List<Span> spans = new RandomSpans(8).traces(1_200, 10);
+    Path storeDir = dir.resolve("bg");
+    List<String> before;
+    int flushed;
+    try (TraceStore store = TraceStores.builder().directory(storeDir).fsyncPolicy(FsyncPolicy.NEVER)
+        .blockRetention(java.time.Duration.ofDays(36_500)).compactionInterval(java.time.Duration.ZERO).build()) {
+      for (int i = 0; i < spans.size(); i += 300) {
+        store.append(spans.subList(i, Math.min(spans.size(), i + 300)));
+        store.flush();
+      }
+      before = answers(store);
+      flushed = ((DefaultTraceStore) store).blockMetas().size();
+    }
+    assertThat(flushed).as("blocks written with the compactor off").isGreaterThanOrEqualTo(4);
+    try (TraceStore store = TraceStores.builder().directory(storeDir).fsyncPolicy(FsyncPolicy.NEVER)
+        .blockRetention(java.time.Duration.ofDays(36_500)).compactionInterval(java.time.Duration.ofMillis(200)).build()) {
+      DefaultTraceStore impl = (DefaultTraceStore) store;
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      while (impl.blockMetas().size() >= flushed && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      Thread.sleep(1_000); // let a compaction under way finish
+      assertThat(impl.blockMetas().size()).as("merged by the background compactor").isLessThan(flushed);
+      assertThat(store.compact()).as("nothing left for an explicit compaction").isZero();
+      assertThat(answers(store)).isEqualTo(before);
+    }
+  }
 }
