@@ -149,13 +149,15 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("> " + q);
         try {
-          s.search(SearchRequest.of(q).withLimit(5)); // first run: decodes the blocks into the cache
+          s.search(SearchRequest.of(q).withLimit(5)); // first run: decodes the predicate columns into the cache
           long q0 = System.nanoTime();
           SearchResult result = s.search(SearchRequest.of(q).withLimit(5));
           long q1 = System.nanoTime();
           ResultTable.print(result, out);
-          out.printf("%d trace(s) shown, %,d spans inspected, %.1f ms%n", result.traces().size(),
-              result.metrics().spansInspected(), (q1 - q0) / 1e6);
+          SearchResult.Metrics m = result.metrics();
+          out.printf("%d trace(s) shown, %,d trace(s) decoded, %d of %d row groups scanned, %.1f ms (cached columns)%n",
+              result.traces().size(), m.tracesInspected(), m.rowGroupsInspected(),
+              m.rowGroupsInspected() + m.rowGroupsPruned(), (q1 - q0) / 1e6);
         } catch (TraceStoreException e) {
           out.println("not available: " + Main.firstLine(e.getMessage()));
         }
