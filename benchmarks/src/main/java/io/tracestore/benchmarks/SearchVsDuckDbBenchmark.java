@@ -140,7 +140,7 @@ public class SearchVsDuckDbBenchmark {
     public int threads;
 
     Connection connection;
-    Set<String> columns;
+    SearchVsDuckDbQuery.Columns columns;
     PreparedStatement statement;
 
     @Setup(Level.Trial)
@@ -151,14 +151,21 @@ public class SearchVsDuckDbBenchmark {
           s.execute("SET threads = " + threads);
         }
         s.execute("SET parquet_metadata_cache = true");
-        s.execute("CREATE VIEW spans AS SELECT * FROM read_parquet('" + data.dataset.parquetGlob()
+        s.execute("CREATE VIEW spans AS SELECT * FROM read_parquet('" + data.dataset.parquetGlob().replace("'", "''")
             + "', union_by_name = true)");
-        columns = new HashSet<>();
-        try (ResultSet r = s.executeQuery("SELECT column_name FROM (DESCRIBE spans)")) {
+        Set<String> inEvery = new HashSet<>();
+        Set<String> inSome = new HashSet<>();
+        String glob = data.dataset.parquetGlob().replace("'", "''");
+        try (ResultSet r = s.executeQuery("SELECT name, count(DISTINCT file_name) = (SELECT count(*) FROM glob('"
+            + glob + "')) FROM parquet_schema('" + glob + "') GROUP BY name")) {
           while (r.next()) {
-            columns.add(r.getString(1));
+            inSome.add(r.getString(1));
+            if (r.getBoolean(2)) {
+              inEvery.add(r.getString(1));
+            }
           }
         }
+        columns = new SearchVsDuckDbQuery.Columns(inEvery, inSome);
       }
       statement = connection.prepareStatement(data.query.sql(columns, LIMIT));
     }
@@ -230,8 +237,9 @@ public class SearchVsDuckDbBenchmark {
       } else {
         what = search(data, duck);
       }
-      System.out.printf("%nSearchVsDuckDb sanity check %s (%,d spans): %s, %.1f s%n", data.query, data.dataset.spans,
-          what, (System.nanoTime() - t0) / 1e9);
+      System.out.printf("%nSearchVsDuckDb sanity check %s (%,d spans): %s, %.1f s%n  TraceQL: %s%n  SQL:     %s%n",
+          data.query, data.dataset.spans, what, (System.nanoTime() - t0) / 1e9, data.query.traceQl,
+          data.query.sql(duck.columns, LIMIT));
     }
 
     private static String search(Data data, Duck duck) throws SQLException {
@@ -310,8 +318,12 @@ public class SearchVsDuckDbBenchmark {
    */
   public static void main(String[] args) throws Exception {
     CommandLineOptions cli = new CommandLineOptions(args);
-    Collection<RunResult> results = new Runner(new OptionsBuilder().parent(cli)
-        .include(SearchVsDuckDbBenchmark.class.getSimpleName()).build()).run();
+    OptionsBuilder options = new OptionsBuilder();
+    options.parent(cli);
+    if (cli.getIncludes().isEmpty()) { // else e.g. 'SearchVsDuckDbBenchmark.traceStore' picks one engine
+      options.include(SearchVsDuckDbBenchmark.class.getSimpleName());
+    }
+    Collection<RunResult> results = new Runner(options.build()).run();
     System.out.println(Report.table(results));
   }
 
@@ -320,9 +332,9 @@ public class SearchVsDuckDbBenchmark {
     private Report() {}
 
     static String table(Collection<RunResult> results) {
-      // (spans, query) → TraceStore ms/op; (spans, query, threads) → DuckDB ms/op
+      // "spans|query" → TraceStore ms/query, and → (DuckDB threads → ms/query)
       Map<String, Double> ours = new TreeMap<>();
-      Map<String, Double> theirs = new TreeMap<>();
+      Map<String, Map<Integer, Double>> theirs = new TreeMap<>();
       for (RunResult r : results) {
         var params = r.getParams();
         String key = params.getParam("spans") + "|" + params.getParam("query");
@@ -330,27 +342,38 @@ public class SearchVsDuckDbBenchmark {
         if (params.getBenchmark().endsWith(".traceStore")) {
           ours.put(key, ms);
         } else {
-          theirs.put(key + "|" + params.getParam("threads"), ms);
+          theirs.computeIfAbsent(key, k -> new TreeMap<>()).put(Integer.parseInt(params.getParam("threads")), ms);
         }
       }
+      Set<String> keys = new java.util.TreeSet<>(ours.keySet());
+      keys.addAll(theirs.keySet());
       StringBuilder sb = new StringBuilder(String.format(
           "%n| spans | query | DuckDB threads | TraceStore ms/query | DuckDB ms/query"
-              + " | TraceStore spans/s/core | DuckDB spans/s/core | ratio TraceStore/DuckDB per core |%n"
+              + " | TraceStore spans/s/core | DuckDB spans/s/core | TraceStore ÷ DuckDB per core |%n"
               + "|---|---|---|---|---|---|---|---|%n"));
-      for (Map.Entry<String, Double> e : theirs.entrySet()) {
-        String[] k = e.getKey().split("\\|");
+      for (String key : keys) {
+        String[] k = key.split("\\|");
         int spans = Integer.parseInt(k[0]);
-        int threads = Integer.parseInt(k[2]);
-        Double ourMs = ours.get(k[0] + "|" + k[1]);
-        double duckPerCore = spansPerSecond(spans, e.getValue()) / threads;
-        String ourPerCore = ourMs == null ? "—" : String.format("%,.0f", spansPerSecond(spans, ourMs));
-        String ratio = ourMs == null ? "—" : String.format("%.2f", spansPerSecond(spans, ourMs) / duckPerCore);
         boolean byId = k[1].equals(SearchVsDuckDbQuery.D_TRACE_BY_ID.name());
-        sb.append(String.format("| %,d | %s | %d | %s | %.2f | %s | %s | %s |%n", spans, k[1], threads,
-            ourMs == null ? "—" : String.format("%.2f", ourMs), e.getValue(),
-            byId ? "(lookup)" : ourPerCore, byId ? "(lookup)" : String.format("%,.0f", duckPerCore), ratio));
+        Double ourMs = ours.get(key);
+        Map<Integer, Double> duck = theirs.getOrDefault(key, Map.of(0, Double.NaN));
+        for (Map.Entry<Integer, Double> d : duck.entrySet()) {
+          int threads = d.getKey();
+          double duckMs = d.getValue();
+          // per core: TraceStore searches on one thread, DuckDB on `threads`
+          double ourPerCore = ourMs == null ? Double.NaN : spansPerSecond(spans, ourMs);
+          double duckPerCore = spansPerSecond(spans, duckMs) / Math.max(1, threads);
+          sb.append(String.format("| %,d | %s | %s | %s | %s | %s | %s | %s |%n", spans, k[1],
+              threads == 0 ? "—" : Integer.toString(threads), format("%.2f", ourMs == null ? Double.NaN : ourMs),
+              format("%.2f", duckMs), byId ? "(lookup)" : format("%,.0f", ourPerCore),
+              byId ? "(lookup)" : format("%,.0f", duckPerCore), format("%.2f", ourPerCore / duckPerCore)));
+        }
       }
       return sb.toString();
+    }
+
+    private static String format(String pattern, double value) {
+      return Double.isNaN(value) ? "—" : String.format(pattern, value);
     }
 
     private static double spansPerSecond(int spans, double msPerQuery) {

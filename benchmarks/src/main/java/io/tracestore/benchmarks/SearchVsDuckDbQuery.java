@@ -15,21 +15,23 @@ import java.util.Set;
  *
  * <p>An attribute's value is in its dedicated column ({@code "span.<key>"}) in blocks that gave the
  * key one, and otherwise in the generic list {@code span_attrs}; blocks choose their dedicated
- * columns themselves, so the SQL reads {@code coalesce(column, list lookup)}, or only the list when
- * no block has the column. Only the value type the workload uses for the key is looked up.
+ * columns themselves. So the SQL reads the column alone when every file has it (the format then
+ * never puts a value of the column's type in the list), the list alone when no file has it, and
+ * {@code coalesce(column, list lookup)} otherwise. Only the value type the workload uses for the
+ * key is looked up.
  */
 public enum SearchVsDuckDbQuery {
   /** (a) Slow checkout errors: the query. */
   A_SLOW_ERRORS("{ resource.service.name = \"checkout\" && duration > 2s && status = error }") {
     @Override
-    String sql(Set<String> columns, int limit) {
+    String sql(Columns columns, int limit) {
       return filter("service_name = 'checkout' AND duration_nano > 2000000000 AND status_code = 2", limit);
     }
   },
   /** (b) Traces with more than two 5xx spans. */
   B_COUNT("{ span.http.status_code >= 500 } | count() > 2") {
     @Override
-    String sql(Set<String> columns, int limit) {
+    String sql(Columns columns, int limit) {
       return "SELECT " + TRACE_FIELDS + " FROM spans WHERE " + attr(columns, "http.status_code", INT) + " >= 500"
           + " GROUP BY trace_id HAVING count(*) > 2" + order(limit);
     }
@@ -37,7 +39,7 @@ public enum SearchVsDuckDbQuery {
   /** (c) Traces whose checkout spans average more than 100 ms. */
   C_AVG("{ resource.service.name = \"checkout\" } | avg(duration) > 100ms") {
     @Override
-    String sql(Set<String> columns, int limit) {
+    String sql(Columns columns, int limit) {
       return "SELECT " + TRACE_FIELDS + " FROM spans WHERE service_name = 'checkout'"
           + " GROUP BY trace_id HAVING avg(duration_nano) > 100000000" + order(limit);
     }
@@ -45,21 +47,21 @@ public enum SearchVsDuckDbQuery {
   /** (d) Trace by id: {@code findTrace} against {@code SELECT * ... WHERE trace_id = ?}. */
   D_TRACE_BY_ID(null) {
     @Override
-    String sql(Set<String> columns, int limit) {
+    String sql(Columns columns, int limit) {
       return "SELECT * FROM spans WHERE trace_id = ?";
     }
   },
   /** (e) A failed checkout span whose parent is a frontend span. */
   E_CHILD("{ resource.service.name = \"frontend\" } > { resource.service.name = \"checkout\" && status = error }") {
     @Override
-    String sql(Set<String> columns, int limit) {
+    String sql(Columns columns, int limit) {
       return structural("p.span_id = c.parent_span_id", limit);
     }
   },
   /** (e2) A failed checkout span below a frontend span, at any depth. */
   E2_DESCENDANT("{ resource.service.name = \"frontend\" } >> { resource.service.name = \"checkout\" && status = error }") {
     @Override
-    String sql(Set<String> columns, int limit) {
+    String sql(Columns columns, int limit) {
       return structural("p.nested_set_left < c.nested_set_left AND c.nested_set_right < p.nested_set_right", limit);
     }
   },
@@ -69,21 +71,21 @@ public enum SearchVsDuckDbQuery {
    */
   F_ROUTE_REGEX("{ span.http.route =~ \"/cart.*\" && kind = server }") {
     @Override
-    String sql(Set<String> columns, int limit) {
+    String sql(Columns columns, int limit) {
       return filter("kind = 2 AND regexp_full_match(" + attr(columns, "http.route", STR) + ", '/cart.*')", limit);
     }
   },
   /** (g) Equality on an attribute that no block gives a dedicated column (about 1 % of spans). */
   G_GENERIC_EQ("{ span.app.payment.card_type = \"amex\" }") {
     @Override
-    String sql(Set<String> columns, int limit) {
+    String sql(Columns columns, int limit) {
       return filter(attr(columns, "app.payment.card_type", STR) + " = 'amex'", limit);
     }
   },
   /** (h) Substring regex on a high-cardinality string (one 32-hex-digit session id per trace). */
   H_SUBSTRING_REGEX("{ span.session.id =~ \".*abc.*\" }") {
     @Override
-    String sql(Set<String> columns, int limit) {
+    String sql(Columns columns, int limit) {
       return filter("regexp_full_match(" + attr(columns, "session.id", STR) + ", '.*abc.*')", limit);
     }
   };
@@ -107,7 +109,7 @@ public enum SearchVsDuckDbQuery {
    * The SQL for this query over the view {@code spans} whose columns are {@code columns}: trace-level
    * rows, newest trace start first, at most {@code limit} (0 = all).
    */
-  abstract String sql(Set<String> columns, int limit);
+  abstract String sql(Columns columns, int limit);
 
   private static String filter(String predicate, int limit) {
     return "SELECT " + TRACE_FIELDS + " FROM spans WHERE " + predicate + " GROUP BY trace_id" + order(limit);
@@ -128,10 +130,21 @@ public enum SearchVsDuckDbQuery {
   }
 
   /** A span attribute's value of the given generic {@code type}: 0 string, 1 int. */
-  private static String attr(Set<String> columns, String key, int type) {
+  private static String attr(Columns columns, String key, int type) {
     String field = type == STR ? "str" : "int";
     String generic = "list_filter(span_attrs, lambda a: a.key = '" + key + "' AND a.type = " + type + ")[1]." + field;
     String column = "span." + key;
-    return columns.contains(column) ? "coalesce(\"" + column + "\", " + generic + ")" : generic;
+    if (columns.inEveryFile().contains(column)) {
+      return "\"" + column + "\"";
+    }
+    return columns.inSomeFile().contains(column) ? "coalesce(\"" + column + "\", " + generic + ")" : generic;
   }
+
+  /**
+   * The columns of the files a query reads.
+   *
+   * @param inEveryFile columns every file has
+   * @param inSomeFile columns at least one file has
+   */
+  record Columns(Set<String> inEveryFile, Set<String> inSomeFile) {}
 }
