@@ -16,12 +16,14 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -151,11 +153,10 @@ public class SearchVsDuckDbBenchmark {
           s.execute("SET threads = " + threads);
         }
         s.execute("SET parquet_metadata_cache = true");
-        s.execute("CREATE VIEW spans AS SELECT * FROM read_parquet('" + data.dataset.parquetGlob().replace("'", "''")
-            + "', union_by_name = true)");
+        String glob = data.dataset.parquetGlob().replace("'", "''");
+        s.execute("CREATE VIEW spans AS SELECT * FROM read_parquet('" + glob + "', union_by_name = true)");
         Set<String> inEvery = new HashSet<>();
         Set<String> inSome = new HashSet<>();
-        String glob = data.dataset.parquetGlob().replace("'", "''");
         try (ResultSet r = s.executeQuery("SELECT name, count(DISTINCT file_name) = (SELECT count(*) FROM glob('"
             + glob + "')) FROM parquet_schema('" + glob + "') GROUP BY name")) {
           while (r.next()) {
@@ -172,7 +173,7 @@ public class SearchVsDuckDbBenchmark {
 
     /** Rows of {@code sql} as trace id → start time, in result order. */
     Map<TraceId, Long> traces(String sql) throws SQLException {
-      Map<TraceId, Long> out = new java.util.LinkedHashMap<>();
+      Map<TraceId, Long> out = new LinkedHashMap<>();
       try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery(sql)) {
         while (r.next()) {
           out.put(TraceId.fromBytes(r.getBytes(1)), r.getLong(2));
@@ -345,7 +346,7 @@ public class SearchVsDuckDbBenchmark {
           theirs.computeIfAbsent(key, k -> new TreeMap<>()).put(Integer.parseInt(params.getParam("threads")), ms);
         }
       }
-      Set<String> keys = new java.util.TreeSet<>(ours.keySet());
+      Set<String> keys = new TreeSet<>(ours.keySet());
       keys.addAll(theirs.keySet());
       StringBuilder sb = new StringBuilder(String.format(
           "%n| spans | query | DuckDB threads | TraceStore ms/query | DuckDB ms/query"
