@@ -96,11 +96,16 @@ public final class SearchDataset {
         .toAbsolutePath() + "/*/data.parquet";
   }
 
-  /** A read-only store over the blocks, without a write-ahead log. */
+  /**
+   * A read-only store over the blocks, without a write-ahead log, searching on the calling thread
+   * only (so its figures are per core) and never compacting.
+   */
   public TraceStore openStore() {
     try {
       return TraceStores.builder()
           .ownedObjectStore(new LocalObjectStore(dir.resolve("data")))
+          .searchThreads(1)
+          .compactionInterval(java.time.Duration.ZERO)
           .build();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

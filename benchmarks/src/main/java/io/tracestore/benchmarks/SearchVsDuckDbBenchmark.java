@@ -52,8 +52,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  *   <li><b>{@code traceStore}</b>: {@code TraceStore.search} with the default limits (20 traces, 3
  *       spans per span set), or {@code findTrace} for {@link SearchVsDuckDbQuery#D_TRACE_BY_ID}, on
  *       one store opened per trial (no write-ahead log) and kept warm: whatever it caches stays
- *       cached between calls. TraceStore has no search-parallelism option, so a search runs on the
- *       calling thread and the method has no {@code threads} parameter.
+ *       cached between calls. The store is opened with {@code searchThreads(1)}, so a search runs on
+ *       the calling thread and its figures are per core; the method has no {@code threads} parameter.
  *   <li><b>{@code duckDb}</b>: the query's SQL ({@link SearchVsDuckDbQuery#sql}) as a prepared
  *       statement on an in-memory DuckDB opened per trial with {@code SET threads = <threads>} and
  *       {@code SET parquet_metadata_cache = true} (TraceStore caches footers too), over the view
