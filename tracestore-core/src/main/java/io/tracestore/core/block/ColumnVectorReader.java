@@ -14,7 +14,9 @@ import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.PrimitiveType;
 
 /**
- * Decodes one column chunk into a {@link ColumnVector} through parquet-java's column reader. String
+ * Decodes one column chunk into a {@link ColumnVector}: {@link #read} with the vectorized {@link
+ * PageDecoder} where it takes the chunk's encodings, else through parquet-java's column reader
+ * (this class, value by value: the reference {@code PageDecoder} is tested against). String
  * values of dictionary-encoded pages arrive as dictionary ids and are kept as such; values of plain
  * pages are interned into entries appended after the dictionary. Not thread-safe: one per chunk.
  */
@@ -29,8 +31,18 @@ final class ColumnVectorReader extends PrimitiveConverter {
     this.strings = strings;
   }
 
-  /** Decodes every slot of the chunk {@code pages} holds for {@code column}. */
+  /**
+   * Decodes every slot of the chunk {@code pages} holds for {@code column}: with {@link PageDecoder}
+   * where it takes every page's encodings, else (the whole chunk) through parquet-java.
+   */
   static ColumnVector read(ColumnDescriptor column, PageReader pages) {
+    ChunkPages chunk = ChunkPages.read(pages);
+    ColumnVector vector = PageDecoder.decode(column, chunk);
+    return vector != null ? vector : readWithParquet(column, chunk.reader());
+  }
+
+  /** The value-by-value path through parquet-java's column reader: the fallback, and the reference in tests. */
+  static ColumnVector readWithParquet(ColumnDescriptor column, PageReader pages) {
     return new ColumnVectorReader(column.getPrimitiveType().getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation)
         .decode(column, pages);
   }
