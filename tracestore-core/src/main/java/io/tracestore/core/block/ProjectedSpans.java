@@ -10,7 +10,6 @@ import io.tracestore.api.SpanId;
 import io.tracestore.api.SpanKind;
 import io.tracestore.api.StatusCode;
 import io.tracestore.api.TraceId;
-import io.tracestore.core.codec.SpanCodec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -133,13 +132,7 @@ public final class ProjectedSpans {
     private final List<String> dedicatedKeys = new ArrayList<>();
     private final List<ColumnVector> dedicated = new ArrayList<>();
     private final Set<String> keys;
-    private ColumnVector listKey;
-    private ColumnVector listType;
-    private ColumnVector str;
-    private ColumnVector integer;
-    private ColumnVector dbl;
-    private ColumnVector bool;
-    private ColumnVector raw;
+    private AttributeListVectors list;
     private boolean[] wanted;
 
     Attrs(int rg, Set<String> keys, List<DedicatedColumn> columns, String prefix, String list, VectorSource source) {
@@ -156,8 +149,7 @@ public final class ProjectedSpans {
           }
         }
       }
-      String p = list + ".list.element.";
-      listKey = source.get(rg, p + BlockSchema.KEY);
+      ColumnVector listKey = source.get(rg, list + ".list.element." + BlockSchema.KEY);
       if (listKey == null) {
         return;
       }
@@ -168,16 +160,9 @@ public final class ProjectedSpans {
         wanted[i] = keys.contains(dict[i]);
         any |= wanted[i];
       }
-      if (!any) {
-        listKey = null;
-        return;
+      if (any) {
+        this.list = AttributeListVectors.read(list + ".list.element.", column -> source.get(rg, column));
       }
-      listType = source.get(rg, p + BlockSchema.TYPE);
-      str = source.get(rg, p + BlockSchema.STR);
-      integer = source.get(rg, p + BlockSchema.INT);
-      dbl = source.get(rg, p + BlockSchema.DBL);
-      bool = source.get(rg, p + BlockSchema.BOOL);
-      raw = source.get(rg, p + BlockSchema.RAW);
     }
 
     int count() {
@@ -198,25 +183,16 @@ public final class ProjectedSpans {
           out.add(new Attribute(dedicatedKeys.get(d), value));
         }
       }
-      if (listKey == null) {
+      if (list == null) {
         return;
       }
-      int[] starts = listKey.rowStarts();
-      int[] ids = listKey.ids();
+      int[] starts = list.keys().rowStarts();
+      int[] ids = list.keys().ids();
       for (int e = starts[r], end = starts[r + 1]; e < end; e++) {
         int id = ids[e];
-        if (id < 0 || !wanted[id]) {
-          continue;
+        if (id >= 0 && wanted[id]) {
+          out.add(new Attribute(list.key(e), list.value(e)));
         }
-        AttributeValue value = switch (AttributeValue.Type.fromCode(listType.ints()[e])) {
-          case STRING -> AttributeValue.of(str.isSet(e) ? str.dictionary()[str.ids()[e]] : "");
-          case LONG -> AttributeValue.of(integer.longs()[e]);
-          case DOUBLE -> AttributeValue.of(dbl.doubles()[e]);
-          case BOOLEAN -> AttributeValue.of(bool.ints()[e] != 0);
-          case BYTES -> AttributeValue.of(raw.isSet(e) ? raw.bytes()[e] : new byte[0]);
-          case ARRAY, KVLIST -> SpanCodec.decodeValue(raw.isSet(e) ? raw.bytes()[e] : new byte[0]);
-        };
-        out.add(new Attribute(listKey.dictionary()[id], value));
       }
     }
   }

@@ -478,33 +478,18 @@ final class BlockScanner {
 
   /** {@code value op constant}, as longs when both are integral (as TraceQL compares). */
   private static boolean compare(SpanPredicate.NumberTest n, double value, boolean integral) {
-    int c = integral && n.integral() ? Long.compare((long) value, n.longConstant()) : Double.compare(value, n.constant());
-    if (!(integral && n.integral()) && (Double.isNaN(value) || Double.isNaN(n.constant()))) {
+    if (integral && n.integral()) {
+      return Values.ordered(n.op(), Long.compare((long) value, n.longConstant()));
+    }
+    if (Double.isNaN(value) || Double.isNaN(n.constant())) {
       return n.op() == BinaryOp.NEQ;
     }
-    return switch (n.op()) {
-      case EQ -> c == 0;
-      case NEQ -> c != 0;
-      case LT -> c < 0;
-      case LTE -> c <= 0;
-      case GT -> c > 0;
-      case GTE -> c >= 0;
-      default -> true;
-    };
+    return Values.ordered(n.op(), Double.compare(value, n.constant()));
   }
 
   private static boolean compare(SpanPredicate.NumberTest n, long value, boolean integral) {
     if (integral && n.integral()) {
-      int c = Long.compare(value, n.longConstant());
-      return switch (n.op()) {
-        case EQ -> c == 0;
-        case NEQ -> c != 0;
-        case LT -> c < 0;
-        case LTE -> c <= 0;
-        case GT -> c > 0;
-        case GTE -> c >= 0;
-        default -> true;
-      };
+      return Values.ordered(n.op(), Long.compare(value, n.longConstant()));
     }
     return compare(n, (double) value, false);
   }

@@ -5,6 +5,7 @@ import io.tracestore.api.Attributes;
 import io.tracestore.api.Span;
 import io.tracestore.api.SpanEvent;
 import io.tracestore.api.SpanLink;
+import io.tracestore.core.block.AttributeListVectors;
 import io.tracestore.core.block.BlockReader;
 import io.tracestore.core.block.BlockSchema;
 import io.tracestore.core.block.ColumnVector;
@@ -226,31 +227,16 @@ public final class TagDiscovery {
         }
       }
     }
-    String list = LISTS.get(scope);
-    ColumnVector keys = vectors.get(b, rg, list + BlockSchema.KEY);
-    if (keys == null || !List.of(keys.dictionary()).contains(key)) {
+    AttributeListVectors list = AttributeListVectors.read(LISTS.get(scope), column -> vectors.get(b, rg, column));
+    int keyId = list == null ? -1 : List.of(list.keys().dictionary()).indexOf(key);
+    if (keyId < 0) {
       return;
     }
-    int keyId = List.of(keys.dictionary()).indexOf(key);
-    ColumnVector types = vectors.get(b, rg, list + BlockSchema.TYPE);
-    ColumnVector str = vectors.get(b, rg, list + BlockSchema.STR);
-    ColumnVector integer = vectors.get(b, rg, list + BlockSchema.INT);
-    ColumnVector dbl = vectors.get(b, rg, list + BlockSchema.DBL);
-    ColumnVector bool = vectors.get(b, rg, list + BlockSchema.BOOL);
-    ColumnVector raw = vectors.get(b, rg, list + BlockSchema.RAW);
-    int[] ids = keys.ids();
-    for (int e = 0; e < keys.size(); e++) {
-      if (ids[e] != keyId) {
-        continue;
+    int[] ids = list.keys().ids();
+    for (int e = 0; e < ids.length; e++) {
+      if (ids[e] == keyId) {
+        sink.accept(list.value(e));
       }
-      sink.accept(switch (AttributeValue.Type.fromCode(types.ints()[e])) {
-        case STRING -> AttributeValue.of(str.isSet(e) ? str.dictionary()[str.ids()[e]] : "");
-        case LONG -> AttributeValue.of(integer.longs()[e]);
-        case DOUBLE -> AttributeValue.of(dbl.doubles()[e]);
-        case BOOLEAN -> AttributeValue.of(bool.ints()[e] != 0);
-        case BYTES -> AttributeValue.of(raw.isSet(e) ? raw.bytes()[e] : new byte[0]);
-        case ARRAY, KVLIST -> io.tracestore.core.codec.SpanCodec.decodeValue(raw.isSet(e) ? raw.bytes()[e] : new byte[0]);
-      });
     }
   }
 

@@ -298,7 +298,8 @@ final class Values {
     };
   }
 
-  private static boolean ordered(BinaryOp op, int c) {
+  /** {@code c} (a comparison's result) read through {@code op}: {@code =} is {@code c == 0}, ... */
+  static boolean ordered(BinaryOp op, int c) {
     return switch (op) {
       case EQ -> c == 0;
       case NEQ -> c != 0;
