@@ -72,7 +72,7 @@ final class DefaultTraceStore implements TraceStore {
       new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final ThreadLocal<ByteSink> sinks = ThreadLocal.withInitial(() -> new ByteSink(64 * 1024));
   private volatile boolean closed;
-  /** Searches, with a column cache of an eighth of the heap. */
+  /** Searches, with the caches and threads of {@link TraceStoreConfig#searchOptions()}. */
   private final SearchEngine searchEngine;
   /** Spans taken from the head and being written as a block, grouped by trace. */
   private record Flushing(Map<TraceId, List<Span>> byTrace) {}

@@ -77,9 +77,9 @@ public record TraceStoreConfig(
    * @param threads blocks of one search scanned at once (1 = on the caller's thread only)
    */
   public record SearchOptions(long cacheBytes, int threads) {
-    /** An eighth of the maximum heap, one thread per core. */
+    /** A quarter of the maximum heap, one thread per core. */
     public static final SearchOptions DEFAULT =
-        new SearchOptions(Runtime.getRuntime().maxMemory() / 8, Runtime.getRuntime().availableProcessors());
+        new SearchOptions(Runtime.getRuntime().maxMemory() / 4, Runtime.getRuntime().availableProcessors());
 
     public SearchOptions {
       if (cacheBytes < 0) {

@@ -169,7 +169,7 @@ public final class TraceStores {
     }
 
     /**
-     * Heap the search caches may hold (decoded column chunks; default an eighth of the maximum
+     * Heap the search caches may hold (decoded column chunks; default a quarter of the maximum
      * heap; 0 = no caching).
      */
     public Builder searchCacheBytes(long bytes) {

@@ -124,9 +124,9 @@ public final class SearchEngine implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.cache = new ColumnCache(cacheBytes / 2);
+    this.cache = new ColumnCache(cacheBytes - cacheBytes / 4);
     this.smallBlocks = Caffeine.newBuilder()
-        .maximumWeight(Math.max(0, cacheBytes / 2 / DECODED_SPAN_BYTES))
+        .maximumWeight(Math.max(0, cacheBytes / 4 / DECODED_SPAN_BYTES))
         .<String, List<List<Span>>>weigher((k, v) -> v.stream().mapToInt(List::size).sum())
         .build();
   }
