@@ -48,7 +48,7 @@ import java.util.stream.Stream;
  * until {@code spans} (first argument, default 30,000,000) spans were acknowledged. The store's own
  * append limits are the only back-pressure: by default {@code maxLiveTraces} is set to about twice
  * the traces one block ({@code maxBlockBytes}, default 128 MiB of head) holds, and a refused batch
- * ({@link LimitExceededException}) is retried after 2 ms and counted. {@code -DmaxLiveTraces=0}
+ * ({@link LimitExceededException}) is retried after a back-off of 5 ms doubling up to 100 ms, and counted. {@code -DmaxLiveTraces=0}
  * removes the limit (the head then grows without bound when appends outrun cutting).
  *
  * <p><b>Compactor:</b> {@code store.compact()} every {@code compactEvery} seconds (default 20),
@@ -173,6 +173,7 @@ public final class SustainedIngestBenchmark {
         try {
           for (long n; (n = nextBatch.getAndIncrement()) < totalBatches && failure.get() == null; ) {
             List<Span> batch = Workloads.relabel(pool.get((int) (n % poolBatches)), n + 1);
+            long backoffMillis = 5;
             while (true) {
               try {
                 store.append(batch);
@@ -183,9 +184,11 @@ public final class SustainedIngestBenchmark {
                 Thread.sleep(Math.max(1, e.retryAfter().toMillis()));
                 refusedWaitNanos.addAndGet(System.nanoTime() - w0);
               } catch (LimitExceededException e) {
+                // no retry-after hint: back off 5, 10, 20, ... up to 100 ms, as a collector would
                 refusedBatches.incrementAndGet();
                 long w0 = System.nanoTime();
-                Thread.sleep(2);
+                Thread.sleep(backoffMillis);
+                backoffMillis = Math.min(100, 2 * backoffMillis);
                 refusedWaitNanos.addAndGet(System.nanoTime() - w0);
               }
             }
