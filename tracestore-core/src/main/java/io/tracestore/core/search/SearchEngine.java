@@ -168,8 +168,9 @@ public final class SearchEngine implements AutoCloseable {
    * {@code limit}.
    *
    * <p>The query's {@link TraceCondition} (from {@link Planner}) is decided per block trace by
-   * {@link BlockScanner} from the predicate columns. A trace stored in several blocks is decided on
-   * its flags combined over the blocks; a trace with spans in memory is always a candidate. Either
+   * {@link BlockScanner} from the predicate columns, and for spans in memory by {@link
+   * MemoryFilter} span by span. A trace stored in several places is decided on its flags combined
+   * over them (each "at least one span", so a count bound cannot drop it wrongly). Either
    * is read from every place holding it and merged, each span id once, before it is evaluated, so
    * trace-level fields and structure are right for it.
    *
@@ -197,7 +198,7 @@ public final class SearchEngine implements AutoCloseable {
     stats.blocksInspected = blocks.size();
 
     // traces held in several places (several blocks, or memory and a block) are evaluated whole:
-    // their per-block flags are combined; traces with spans in memory are always candidates
+    // their flags are combined over the blocks (and memory, below)
     SplitTraces split = splitTraces(blocks);
     BlockScanner scanner = condition instanceof TraceCondition.Always ? null : new BlockScanner(condition, cache);
     Map<TraceId, boolean[]> wholeFlags = new HashMap<>();
@@ -241,9 +242,24 @@ public final class SearchEngine implements AutoCloseable {
       }
     }
     List<TraceId> merged = new ArrayList<>();
-    for (TraceId id : snapshot.memory().keySet()) {
-      wholeFlags.remove(id);
-      addMerged(queue, merged, id, snapshot, blocks, from, to);
+    List<TraceCondition.Exists> leaves = condition.leaves();
+    List<TraceCondition.Exists> anyCount = leaves.stream().map(l -> new TraceCondition.Exists(l.predicate())).toList();
+    for (Map.Entry<TraceId, List<Span>> e : snapshot.memory().entrySet()) {
+      boolean[] inBlocks = wholeFlags.remove(e.getKey());
+      boolean candidate = true;
+      if (scanner != null) {
+        // spans in memory decided span by span; with fragments in blocks, "at least one" per leaf
+        boolean[] flags = MemoryFilter.flags(inBlocks == null ? leaves : anyCount, e.getValue());
+        if (inBlocks != null) {
+          for (int i = 0; i < flags.length; i++) {
+            flags[i] |= inBlocks[i];
+          }
+        }
+        candidate = scanner.decide(flags);
+      }
+      if (candidate) {
+        addMerged(queue, merged, e.getKey(), snapshot, blocks, from, to);
+      }
     }
     for (Map.Entry<TraceId, boolean[]> e : wholeFlags.entrySet()) {
       if (scanner == null || scanner.decide(e.getValue())) {

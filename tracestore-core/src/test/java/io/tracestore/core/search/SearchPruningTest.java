@@ -158,4 +158,18 @@ class SearchPruningTest {
       assertThat(search(store, "{ status = unset }", 20).traces()).hasSize(20);
     }
   }
+
+  @Test
+  @DisplayName("tests spans still in memory with the same predicates, so only candidates are evaluated")
+  void headTracesArePrefilteredToo() {
+    try (TraceStore store = store()) {
+      store.append(spans(0)); // not flushed: all in the head
+      SearchResult r = search(store, "{ resource.service.name = \"rare\" && kind = server }", 20);
+      assertThat(r.traces()).extracting(SearchResult.TraceMatch::traceId).containsExactly(TraceId.of(0, 501));
+      assertThat(r.metrics().tracesInspected()).isEqualTo(1);
+      SearchResult counted = search(store, "{ duration > 2s } | count() > 0", 100);
+      assertThat(counted.traces()).hasSize(10);
+      assertThat(counted.metrics().tracesInspected()).isEqualTo(10);
+    }
+  }
 }
