@@ -327,23 +327,22 @@ final class DefaultTraceStore implements TraceStore {
     return metrics.query(StoreMetrics.Operation.SEARCH, () -> searchEngine.search(request, snapshot()));
   }
 
-  /** The spans in memory (head and blocks being cut), each span id once, and the committed blocks. */
+  /**
+   * The spans in memory (head and blocks being cut) by trace, and the committed blocks. A span
+   * appended twice may be listed twice: the search merges by span id when it builds a trace.
+   */
   private SearchSnapshot snapshot() {
-    Map<TraceId, Map<SpanId, Span>> merged = new HashMap<>();
-    head.forEachTrace((id, spans) -> addAll(merged, id, spans));
+    Map<TraceId, List<Span>> memory = new HashMap<>();
+    head.forEachTrace(memory::put);
     for (Flushing f : flushing) {
-      f.byTrace().forEach((id, spans) -> addAll(merged, id, spans));
+      f.byTrace().forEach((id, spans) -> memory.merge(id, spans, (a, b) -> {
+        List<Span> all = new ArrayList<>(a.size() + b.size());
+        all.addAll(a);
+        all.addAll(b);
+        return all;
+      }));
     }
-    Map<TraceId, List<Span>> memory = new HashMap<>(merged.size() * 2);
-    merged.forEach((id, spans) -> memory.put(id, new ArrayList<>(spans.values())));
     return new SearchSnapshot(memory, List.copyOf(blocks));
-  }
-
-  private static void addAll(Map<TraceId, Map<SpanId, Span>> traces, TraceId id, List<Span> spans) {
-    Map<SpanId, Span> m = traces.computeIfAbsent(id, k -> new HashMap<>());
-    for (Span s : spans) {
-      m.putIfAbsent(s.spanId(), s);
-    }
   }
 
   @Override

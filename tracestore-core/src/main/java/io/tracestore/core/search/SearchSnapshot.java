@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * What one search reads: the spans not yet in committed blocks (the head and blocks being cut),
- * grouped by trace with each span id once, and the committed blocks. Taken by the store at the
+ * grouped by trace (a span appended twice may be listed twice: readers merge by span id), and the
+ * committed blocks. Taken by the store at the
  * start of a search; later appends are not seen. Immutable by convention (the store hands over
  * copies).
  *
