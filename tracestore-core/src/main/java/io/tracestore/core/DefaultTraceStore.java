@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * run at a time, encoding and uploading the block without holding {@code appendLock}. A span moves
  * head → flushing → committed block, and each move adds it to the next place before removing it
  * from the previous one; readers look in the same order, so none misses a span mid-move (a span
- * seen twice is merged by span id).
+ * seen twice is merged by span id). {@code compactLock} lets one compaction run at a time; it
+ * plans and commits under {@code cutLock} but reads and encodes its inputs without it, so cuts are
+ * not held up by a merge.
  */
 final class DefaultTraceStore implements TraceStore {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultTraceStore.class);
@@ -64,6 +66,8 @@ final class DefaultTraceStore implements TraceStore {
   private volatile long syncedGeneration;
   private final ReentrantLock appendLock = new ReentrantLock();
   private final ReentrantLock cutLock = new ReentrantLock();
+  /** One compaction at a time; taken before cutLock, never while holding it. */
+  private final ReentrantLock compactLock = new ReentrantLock();
   private final WriteAheadLog wal;
   private final StoreMetrics metrics;
   private final java.util.concurrent.ScheduledThreadPoolExecutor maintenance;
@@ -373,36 +377,46 @@ final class DefaultTraceStore implements TraceStore {
   @Override
   public int compact() {
     ensureOpen();
-    cutLock.lock(); // one block-list change at a time; appends and reads go on
+    compactLock.lock(); // one compaction at a time
     try {
-      catalog.poll();
-      syncBlocks();
-      int removed = expire();
-      Map<Long, List<BlockReader>> windows = new java.util.TreeMap<>();
-      for (BlockReader b : blocks) {
-        windows.computeIfAbsent(b.meta().minStartUnixNano() / COMPACTION_WINDOW_NANOS, k -> new ArrayList<>()).add(b);
-      }
-      for (List<BlockReader> window : windows.values()) {
-        List<BlockReader> group = new ArrayList<>();
-        long spans = 0;
-        for (BlockReader b : window) {
-          if (b.meta().spanCount() >= MAX_COMPACTED_SPANS / 2) {
-            continue; // a big block is done: merging small ones into it would rewrite it again and again
-          }
-          if (!group.isEmpty() && spans + b.meta().spanCount() > MAX_COMPACTED_SPANS) {
-            removed += merge(group);
-            group = new ArrayList<>();
-            spans = 0;
-          }
-          group.add(b);
-          spans += b.meta().spanCount();
+      List<List<BlockReader>> groups = new ArrayList<>();
+      int removed;
+      cutLock.lock(); // block-list changes only: cuts wait for planning, not for merging
+      try {
+        catalog.poll();
+        syncBlocks();
+        removed = expire();
+        Map<Long, List<BlockReader>> windows = new java.util.TreeMap<>();
+        for (BlockReader b : blocks) {
+          windows.computeIfAbsent(b.meta().minStartUnixNano() / COMPACTION_WINDOW_NANOS, k -> new ArrayList<>()).add(b);
         }
+        for (List<BlockReader> window : windows.values()) {
+          List<BlockReader> group = new ArrayList<>();
+          long spans = 0;
+          for (BlockReader b : window) {
+            if (b.meta().spanCount() >= MAX_COMPACTED_SPANS / 2) {
+              continue; // a big block is done: merging small ones into it would rewrite it again and again
+            }
+            if (!group.isEmpty() && spans + b.meta().spanCount() > MAX_COMPACTED_SPANS) {
+              groups.add(group);
+              group = new ArrayList<>();
+              spans = 0;
+            }
+            group.add(b);
+            spans += b.meta().spanCount();
+          }
+          groups.add(group);
+        }
+      } finally {
+        cutLock.unlock();
+      }
+      for (List<BlockReader> group : groups) {
         removed += merge(group);
       }
       collectGarbageQuietly();
       return removed;
     } finally {
-      cutLock.unlock();
+      compactLock.unlock();
     }
   }
 
@@ -446,11 +460,21 @@ final class DefaultTraceStore implements TraceStore {
   }
 
   /** Writes the blocks of {@code group} as one; returns how many blocks that removed. */
+  /**
+   * Writes the blocks of {@code group} as one; returns how many blocks that removed. Checks,
+   * reads and encodes without the cut lock (cuts go on); commits and swaps the block list under it,
+   * and only if every input is still served (else the work is dropped, nothing changed).
+   */
   private int merge(List<BlockReader> group) {
     if (group.size() < 2) {
       return 0;
     }
-    group = intact(group);
+    cutLock.lock();
+    try {
+      group = intact(group); // may quarantine: a block-list change
+    } finally {
+      cutLock.unlock();
+    }
     if (group.size() < 2) {
       return 0;
     }
@@ -458,17 +482,28 @@ final class DefaultTraceStore implements TraceStore {
     for (BlockReader b : group) {
       spans.addAll(b.readAll());
     }
-    BlockMeta meta = catalog.commit(blockWriter.encode(config.tenant(), spans), group.stream().map(BlockReader::meta).toList());
-    if (!catalog.serves(meta.blockId())) {
-      LOG.warn("compacted block {} was superseded: another compactor replaced its inputs", meta.blockId());
-      return 0;
+    BlockWriter.EncodedBlock encoded = blockWriter.encode(config.tenant(), spans);
+    spans = null; // the encoded block is all that is needed now
+    cutLock.lock();
+    try {
+      if (closed || !blocks.containsAll(group)) {
+        LOG.info("compaction of {} blocks dropped: the block list changed while it ran", group.size());
+        return 0;
+      }
+      BlockMeta meta = catalog.commit(encoded, group.stream().map(BlockReader::meta).toList());
+      if (!catalog.serves(meta.blockId())) {
+        LOG.warn("compacted block {} was superseded: another compactor replaced its inputs", meta.blockId());
+        return 0;
+      }
+      blocks.add(reader(meta)); // before the inputs leave: no reader misses a span
+      blocks.removeAll(group);
+      metrics.blocksCompacted(group.size());
+      retire(group);
+      LOG.debug("compacted {} blocks into {} ({} spans)", group.size(), meta.blockId(), meta.spanCount());
+      return group.size() - 1;
+    } finally {
+      cutLock.unlock();
     }
-    blocks.add(reader(meta)); // before the inputs leave: no reader misses a span
-    blocks.removeAll(group);
-    metrics.blocksCompacted(group.size());
-    retire(group);
-    LOG.debug("compacted {} blocks into {} ({} spans)", group.size(), meta.blockId(), meta.spanCount());
-    return group.size() - 1;
   }
 
   /** Deletes blocks, meta first, so a crash midway leaves data without meta (ignored), never the reverse. */
