@@ -161,8 +161,8 @@ public final class BlockReader {
       if (!maybe) {
         return List.of();
       }
-      long[] run = directory(l).rows(traceId);
-      return run == null ? List.of() : readRows(l.footer, traceId, run[0], run[1]);
+      int index = directory(l).indexOf(traceId);
+      return index < 0 ? List.of() : readTracesUnguarded(new int[] {index}).get(0);
     } catch (IOException e) {
       throw new StorageException("could not read block " + meta.blockId() + ": " + e.getMessage(), e);
     }
@@ -269,41 +269,6 @@ public final class BlockReader {
   }
 
   /**
-   * Whole records of block rows {@code [first, last]} (which may straddle row groups): the page
-   * index limits reading to the pages holding them, and the page store skips every other row.
-   */
-  private List<Span> readRows(ParquetMetadata footer, TraceId wanted, long first, long last) throws IOException {
-    InputFile file = inputFile();
-    List<Span> out = new ArrayList<>();
-    MessageType schema = footer.getFileMetaData().getSchema();
-    ParquetReadOptions plain = TraceStoreReadOptions.create(null, CodecFactory.INSTANCE);
-    try (ParquetFileReader reader = new ParquetFileReader(file, footer, plain, file.newStream())) {
-      long groupStart = 0;
-      List<BlockMetaData> groups = footer.getBlocks();
-      for (int rg = 0; rg < groups.size() && groupStart <= last; rg++) {
-        long rows = groups.get(rg).getRowCount();
-        long from = Math.max(first, groupStart);
-        long to = Math.min(last, groupStart + rows - 1);
-        if (from <= to) {
-          org.apache.parquet.filter2.columnindex.RowRanges run =
-              org.apache.parquet.filter2.columnindex.RowRanges.builder().addSelectedRange(from - groupStart, to - groupStart).build();
-          try (PageReadStore pages = reader.readFilteredRowGroup(rg, run)) {
-            RecordReader<Span> records = new ColumnIOFactory().getColumnIO(schema).getRecordReader(pages, new SpanMaterializer(schema));
-            for (long r = 0, n = pages.getRowCount(); r < n; r++) {
-              Span s = records.read();
-              if (s != null && s.traceId().equals(wanted)) {
-                out.add(s);
-              }
-            }
-          }
-        }
-        groupStart += rows;
-      }
-    }
-    return out;
-  }
-
-  /**
    * The spans of the traces at {@code traces} (indices into {@link #directory()}, ascending), one
    * list per trace in the same order. The page index limits reading to the pages holding them.
    */
@@ -349,7 +314,7 @@ public final class BlockReader {
               int k = first;
               for (long r = 0, n = pages.getRowCount(); r < n; r++) {
                 Span s = records.read();
-                while (k < traces.length && !dir.traceId(traces[k]).equals(s.traceId())) {
+                while (k < traces.length && (dir.high(traces[k]) != s.traceId().high() || dir.low(traces[k]) != s.traceId().low())) {
                   k++;
                 }
                 if (k == traces.length) {

@@ -52,10 +52,19 @@ public final class TraceDirectory {
     return -1;
   }
 
-  /** Rows {@code [first, last]} of the trace, or null if the block does not hold it. */
-  long[] rows(TraceId id) {
-    int i = indexOf(id);
-    return i < 0 ? null : new long[] {firstRow[i], firstRow[i + 1] - 1};
+  /** Index of the trace holding block row {@code row} (0 &lt;= row &lt; row count). */
+  public int traceAt(long row) {
+    int lo = 0;
+    int hi = high.length - 1;
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      if (firstRow[mid] <= row) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
   }
 
   /** The id of trace {@code i}. */

@@ -111,7 +111,7 @@ final class BlockScanner {
 
   /** Adds to {@code counts} one per row set in {@code bits}, for the row's trace. */
   private static void countTraces(long[] bits, long first, TraceDirectory dir, int[] counts) {
-    int t = traceAt(dir, first);
+    int t = dir.traceAt(first);
     for (int r = nextSetBit(bits, 0); r >= 0; r = nextSetBit(bits, r + 1)) {
       while (dir.firstRow(t + 1) <= first + r) {
         t++;
@@ -146,7 +146,7 @@ final class BlockScanner {
 
   /** Sets in {@code flags} the trace of every row set in {@code bits} (rows of a row group starting at block row {@code first}). */
   private static void markTraces(long[] bits, int rows, long first, TraceDirectory dir, BitSet flags) {
-    int t = traceAt(dir, first);
+    int t = dir.traceAt(first);
     int r = nextSetBit(bits, 0);
     while (r >= 0) {
       long row = first + r;
@@ -160,21 +160,6 @@ final class BlockScanner {
       }
       r = nextSetBit(bits, (int) next);
     }
-  }
-
-  /** The trace holding block row {@code row}. */
-  private static int traceAt(TraceDirectory dir, long row) {
-    int lo = 0;
-    int hi = dir.traceCount() - 1;
-    while (lo < hi) {
-      int mid = (lo + hi + 1) >>> 1;
-      if (dir.firstRow(mid) <= row) {
-        lo = mid;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return lo;
   }
 
   // ------------------------------------------------------------------ bitsets
