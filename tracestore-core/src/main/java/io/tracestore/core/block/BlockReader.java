@@ -7,6 +7,7 @@ import io.tracestore.api.TraceId;
 import io.tracestore.spi.ObjectStore;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,16 +17,15 @@ import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.TraceStoreReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.internal.column.columnindex.OffsetIndex;
 import org.apache.parquet.column.values.bloomfilter.BloomFilter;
 import org.apache.parquet.hadoop.BloomFilterReader;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
-import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.MessageColumnIO;
-import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 
@@ -42,6 +42,7 @@ public final class BlockReader {
   private volatile boolean quarantined;
   private volatile Loaded loaded;
   private volatile TraceDirectory directory;
+  private volatile OffsetIndex[][] offsetIndexes;
 
   /** Footer and per-row-group bloom filters (null where a row group has none). */
   private record Loaded(ParquetMetadata footer, BloomFilter[] blooms) {}
@@ -282,57 +283,105 @@ public final class BlockReader {
       TraceDirectory dir = directory(l);
       List<List<Span>> out = new ArrayList<>(traces.length);
       for (int i = 0; i < traces.length; i++) {
-        out.add(new ArrayList<>());
+        out.add(new ArrayList<>((int) Math.min(4096, dir.firstRow(traces[i] + 1) - dir.firstRow(traces[i]))));
       }
       if (traces.length == 0) {
         return out;
       }
-      InputFile file = inputFile();
-      MessageType schema = l.footer.getFileMetaData().getSchema();
-      MessageColumnIO columnIO = new ColumnIOFactory().getColumnIO(schema);
-      SpanMaterializer materializer = new SpanMaterializer(schema);
-      try (ParquetFileReader reader = new ParquetFileReader(file, l.footer, TraceStoreReadOptions.create(null, CodecFactory.INSTANCE), file.newStream())) {
-        List<BlockMetaData> groups = l.footer.getBlocks();
-        long groupStart = 0;
-        int next = 0; // first wanted trace not yet wholly read
-        for (int rg = 0; rg < groups.size() && next < traces.length; rg++) {
-          long groupEnd = groupStart + groups.get(rg).getRowCount();
-          org.apache.parquet.filter2.columnindex.RowRanges.Builder ranges = org.apache.parquet.filter2.columnindex.RowRanges.builder();
-          long lastTo = -1;
-          int first = next;
-          for (int k = next; k < traces.length && dir.firstRow(traces[k]) < groupEnd; k++) {
-            long from = Math.max(dir.firstRow(traces[k]), groupStart) - groupStart;
-            long to = Math.min(dir.firstRow(traces[k] + 1), groupEnd) - 1 - groupStart;
-            if (from <= to && from > lastTo) {
-              ranges.addSelectedRange(from, to);
-              lastTo = to;
-            }
+      List<BlockMetaData> groups = l.footer.getBlocks();
+      long groupStart = 0;
+      int next = 0; // first wanted trace not yet wholly read
+      long[] from = new long[traces.length];
+      long[] to = new long[traces.length];
+      int[] owner = new int[traces.length];
+      for (int rg = 0; rg < groups.size() && next < traces.length; rg++) {
+        long groupEnd = groupStart + groups.get(rg).getRowCount();
+        int ranges = 0;
+        for (int k = next; k < traces.length && dir.firstRow(traces[k]) < groupEnd; k++) {
+          long f = Math.max(dir.firstRow(traces[k]), groupStart) - groupStart;
+          long t = Math.min(dir.firstRow(traces[k] + 1), groupEnd) - groupStart;
+          if (f < t && (ranges == 0 || f >= to[ranges - 1])) {
+            from[ranges] = f;
+            to[ranges] = t;
+            owner[ranges] = k;
+            ranges++;
           }
-          if (lastTo >= 0) {
-            try (PageReadStore pages = reader.readFilteredRowGroup(rg, ranges.build())) {
-              RecordReader<Span> records = columnIO.getRecordReader(pages, materializer);
-              int k = first;
-              for (long r = 0, n = pages.getRowCount(); r < n; r++) {
-                Span s = records.read();
-                while (k < traces.length && (dir.high(traces[k]) != s.traceId().high() || dir.low(traces[k]) != s.traceId().low())) {
-                  k++;
-                }
-                if (k == traces.length) {
-                  throw new CorruptDataException(dataKey + ": row group " + rg + " returned a span of trace " + s.traceId() + " that was not asked for");
-                }
-                out.get(k).add(s);
-              }
-            }
-          }
-          while (next < traces.length && dir.firstRow(traces[next] + 1) <= groupEnd) {
-            next++;
-          }
-          groupStart = groupEnd;
         }
+        if (ranges > 0) {
+          readRows(l, rg, Arrays.copyOf(from, ranges), Arrays.copyOf(to, ranges), (range, span) -> {
+            int k = owner[range];
+            if (dir.high(traces[k]) != span.traceId().high() || dir.low(traces[k]) != span.traceId().low()) {
+              throw new CorruptDataException(dataKey + ": a span of trace " + span.traceId() + " where the directory has " + dir.traceId(traces[k]));
+            }
+            out.get(k).add(span);
+          });
+        }
+        while (next < traces.length && dir.firstRow(traces[next] + 1) <= groupEnd) {
+          next++;
+        }
+        groupStart = groupEnd;
       }
       return out;
     } catch (IOException e) {
       throw new StorageException("could not read block " + meta.blockId() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Receives the spans of {@link #readRows}: the index of the range a span is in, and the span. */
+  @FunctionalInterface
+  private interface RowSink {
+    void accept(int range, Span span);
+  }
+
+  /**
+   * Reads rows {@code [from[i], to[i])} (ascending, row-group-local) of row group {@code rg} from
+   * only the pages holding them, and hands their spans to {@code sink} in row order.
+   */
+  private void readRows(Loaded l, int rg, long[] from, long[] to, RowSink sink) throws IOException {
+    BlockMetaData group = l.footer.getBlocks().get(rg);
+    List<ColumnDescriptor> columns = l.footer.getFileMetaData().getSchema().getColumns();
+    List<ColumnChunkMetaData> chunks = group.getColumns();
+    CompressionCodecName[] codecs = new CompressionCodecName[chunks.size()];
+    for (int c = 0; c < codecs.length; c++) {
+      codecs[c] = chunks.get(c).getCodec();
+    }
+    RowGroupSlice slice = RowGroupSlice.read(store, dataKey, group, columns, offsetIndexes(l)[rg], from, to, codecs);
+    SpanAssembler spans = new SpanAssembler(slice::column, columns);
+    int row = 0;
+    for (int range = 0; range < from.length; range++) {
+      for (long r = from[range]; r < to[range]; r++) {
+        sink.accept(range, spans.span(row++));
+      }
+    }
+  }
+
+  /** The offset index of every column chunk, by row group; read on first use and kept. */
+  private OffsetIndex[][] offsetIndexes(Loaded l) throws IOException {
+    OffsetIndex[][] o = offsetIndexes;
+    if (o != null) {
+      return o;
+    }
+    synchronized (this) {
+      if (offsetIndexes == null) {
+        List<BlockMetaData> groups = l.footer.getBlocks();
+        OffsetIndex[][] read = new OffsetIndex[groups.size()][];
+        InputFile file = inputFile();
+        try (ParquetFileReader reader = new ParquetFileReader(file, l.footer, TraceStoreReadOptions.create(null, CodecFactory.INSTANCE), file.newStream())) {
+          for (int rg = 0; rg < groups.size(); rg++) {
+            List<ColumnChunkMetaData> chunks = groups.get(rg).getColumns();
+            read[rg] = new OffsetIndex[chunks.size()];
+            for (int c = 0; c < chunks.size(); c++) {
+              OffsetIndex index = reader.readOffsetIndex(chunks.get(c));
+              if (index == null || index.getPageCount() == 0) {
+                throw new CorruptDataException(dataKey + ": column " + chunks.get(c).getPath() + " of row group " + rg + " has no offset index");
+              }
+              read[rg][c] = index;
+            }
+          }
+        }
+        offsetIndexes = read;
+      }
+      return offsetIndexes;
     }
   }
 
@@ -343,21 +392,12 @@ public final class BlockReader {
 
   private List<Span> readAllUnguarded() {
     try {
-      ParquetMetadata footer = load().footer;
-      InputFile file = inputFile();
+      Loaded l = load();
       List<Span> out = new ArrayList<>((int) Math.min(Integer.MAX_VALUE, meta.spanCount()));
-      try (ParquetFileReader reader = new ParquetFileReader(file, footer, TraceStoreReadOptions.create(null, CodecFactory.INSTANCE), file.newStream())) {
-        MessageType schema = footer.getFileMetaData().getSchema();
-        MessageColumnIO columnIO = new ColumnIOFactory().getColumnIO(schema);
-        SpanMaterializer materializer = new SpanMaterializer(schema);
-        PageReadStore pages;
-        while ((pages = reader.readNextRowGroup()) != null) {
-          try (PageReadStore p = pages) {
-            RecordReader<Span> records = columnIO.getRecordReader(p, materializer);
-            for (long r = 0, n = p.getRowCount(); r < n; r++) {
-              out.add(records.read());
-            }
-          }
+      List<BlockMetaData> groups = l.footer.getBlocks();
+      for (int rg = 0; rg < groups.size(); rg++) {
+        if (groups.get(rg).getRowCount() > 0) {
+          readRows(l, rg, new long[] {0}, new long[] {groups.get(rg).getRowCount()}, (range, span) -> out.add(span));
         }
       }
       return out;

@@ -68,6 +68,15 @@ final class ChunkPages {
     this.totalValueCount = totalValueCount;
   }
 
+  /** The chunk (or part of one) made of these pages, in order. */
+  static ChunkPages of(Dictionary dictionary, List<Data> pages) {
+    long total = 0;
+    for (Data p : pages) {
+      total += p.valueCount();
+    }
+    return new ChunkPages(dictionary, List.copyOf(pages), total);
+  }
+
   /** Reads (and so decompresses) every page {@code reader} holds; the reader is used up. */
   static ChunkPages read(PageReader reader) {
     DictionaryPage d = reader.readDictionaryPage();

@@ -1,6 +1,7 @@
 package io.tracestore.core.block;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdDecompressCtx;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.apache.parquet.bytes.BytesInput;
@@ -82,6 +83,48 @@ final class CodecFactory implements CompressionCodecFactory {
     public void release() {}
   }
 
+  /** One ZSTD decompression context per thread: creating one per page costs more than a small page's decompression. */
+  private static final ThreadLocal<ZstdDecompressCtx> ZSTD = ThreadLocal.withInitial(ZstdDecompressCtx::new);
+
+  /**
+   * Decompresses {@code in[offset, offset + length)} of a page compressed with {@code codec} to
+   * exactly {@code uncompressedSize} bytes; returns {@code in} itself (not a copy) only for an
+   * uncompressed page covering the whole array.
+   *
+   * @throws IOException if the data does not decompress to that size
+   */
+  static byte[] decompress(CompressionCodecName codec, byte[] in, int offset, int length, int uncompressedSize) throws IOException {
+    switch (codec) {
+      case ZSTD -> {
+        byte[] out = new byte[uncompressedSize];
+        int n;
+        try {
+          n = ZSTD.get().decompressByteArray(out, 0, uncompressedSize, in, offset, length);
+        } catch (RuntimeException e) {
+          throw new IOException("ZSTD page failed to decompress: " + e.getMessage(), e);
+        }
+        if (n != uncompressedSize) {
+          throw new IOException("ZSTD page decompressed to " + n + " bytes, expected " + uncompressedSize);
+        }
+        return out;
+      }
+      case SNAPPY -> {
+        byte[] out = Snappy.uncompress(offset == 0 && length == in.length ? in : java.util.Arrays.copyOfRange(in, offset, offset + length));
+        if (out.length != uncompressedSize) {
+          throw new IOException("SNAPPY page decompressed to " + out.length + " bytes, expected " + uncompressedSize);
+        }
+        return out;
+      }
+      case UNCOMPRESSED -> {
+        if (length != uncompressedSize) {
+          throw new IOException("an uncompressed page of " + length + " bytes, its header says " + uncompressedSize);
+        }
+        return offset == 0 && length == in.length ? in : java.util.Arrays.copyOfRange(in, offset, offset + length);
+      }
+      default -> throw new IOException("TraceStore cannot read " + codec + " Parquet pages");
+    }
+  }
+
   private static final class Decompressor implements BytesInputDecompressor {
     private final CompressionCodecName codec;
 
@@ -90,27 +133,7 @@ final class CodecFactory implements CompressionCodecFactory {
     }
 
     private byte[] decompress(byte[] in, int uncompressedSize) throws IOException {
-      byte[] out;
-      switch (codec) {
-        case ZSTD -> {
-          out = new byte[uncompressedSize];
-          long n = Zstd.decompress(out, in);
-          if (Zstd.isError(n)) {
-            throw new IOException("ZSTD page failed to decompress: " + Zstd.getErrorName(n));
-          }
-          if (n != uncompressedSize) {
-            throw new IOException("ZSTD page decompressed to " + n + " bytes, expected " + uncompressedSize);
-          }
-        }
-        case SNAPPY -> {
-          out = Snappy.uncompress(in);
-          if (out.length != uncompressedSize) {
-            throw new IOException("SNAPPY page decompressed to " + out.length + " bytes, expected " + uncompressedSize);
-          }
-        }
-        default -> out = in;
-      }
-      return out;
+      return CodecFactory.decompress(codec, in, 0, in.length, uncompressedSize);
     }
 
     @Override

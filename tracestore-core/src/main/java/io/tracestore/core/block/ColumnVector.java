@@ -108,6 +108,11 @@ public final class ColumnVector {
     return bytes;
   }
 
+  /** The repetition level of slot {@code i} (0 for a flat column). */
+  int repetition(int i) {
+    return repetitions == null ? 0 : repetitions[i];
+  }
+
   /**
    * For a column inside a list: the first slot of each row, with one extra entry (the slot count)
    * at the end, so row {@code r} owns slots {@code [rowStarts[r], rowStarts[r+1])}. For a flat
@@ -136,6 +141,54 @@ public final class ColumnVector {
       rowStarts = r;
     }
     return r;
+  }
+
+  /**
+   * A new vector of rows {@code [from[i], to[i])} of this one, concatenated in order (slots of a
+   * list column come along with their rows). Shares the dictionary; copies everything else.
+   */
+  ColumnVector selectRows(int[] from, int[] to) {
+    int[] starts = rowStarts();
+    int n = 0;
+    for (int i = 0; i < from.length; i++) {
+      n += starts == null ? to[i] - from[i] : starts[to[i]] - starts[from[i]];
+    }
+    byte[] d = definitions == null ? null : new byte[n];
+    byte[] r = repetitions == null ? null : new byte[n];
+    int[] id = ids == null ? null : new int[n];
+    long[] l = longs == null ? null : new long[kind == Kind.ID128 ? 2 * n : n];
+    int[] in = ints == null ? null : new int[n];
+    double[] db = doubles == null ? null : new double[n];
+    byte[][] by = bytes == null ? null : new byte[n][];
+    int at = 0;
+    for (int i = 0; i < from.length; i++) {
+      int s = starts == null ? from[i] : starts[from[i]];
+      int len = (starts == null ? to[i] : starts[to[i]]) - s;
+      if (d != null) {
+        System.arraycopy(definitions, s, d, at, len);
+      }
+      if (r != null) {
+        System.arraycopy(repetitions, s, r, at, len);
+      }
+      if (id != null) {
+        System.arraycopy(ids, s, id, at, len);
+      }
+      if (l != null) {
+        int w = kind == Kind.ID128 ? 2 : 1;
+        System.arraycopy(longs, w * s, l, w * at, w * len);
+      }
+      if (in != null) {
+        System.arraycopy(ints, s, in, at, len);
+      }
+      if (db != null) {
+        System.arraycopy(doubles, s, db, at, len);
+      }
+      if (by != null) {
+        System.arraycopy(bytes, s, by, at, len);
+      }
+      at += len;
+    }
+    return new ColumnVector(kind, n, maxDefinition, d, r, id, dictionary, l, in, db, by);
   }
 
   /** Approximate heap bytes held, for the cache's weigher. */

@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * page's range of the value array, then, if the page has nulls, moved backwards to their slots
  * (a value never moves left, so this needs no second buffer) with nulls set to 0 (id -1).
  *
- * <p>Value encodings taken: PLAIN (INT32, INT64, DOUBLE, BOOLEAN, BINARY, FIXED_LEN_BYTE_ARRAY(16)),
+ * <p>Value encodings taken: PLAIN (INT32, INT64, DOUBLE, BOOLEAN, BINARY, FIXED_LEN_BYTE_ARRAY(16 or 8)),
  * PLAIN_DICTIONARY / RLE_DICTIONARY (not BOOLEAN), DELTA_BINARY_PACKED (INT32, INT64),
- * DELTA_LENGTH_BYTE_ARRAY (BINARY), DELTA_BYTE_ARRAY (BINARY, FIXED_LEN_BYTE_ARRAY(16)), RLE
+ * DELTA_LENGTH_BYTE_ARRAY (BINARY), DELTA_BYTE_ARRAY (BINARY, FIXED_LEN_BYTE_ARRAY(16 or 8)), RLE
  * (BOOLEAN). Levels: v2 pages, and v1 pages with RLE levels. Columns whose values a vector does
  * not hold ({@link ColumnVector.Kind#LEVELS_ONLY}) decode their levels only, whatever the value
  * encoding. For anything else {@link #decode} returns null and the caller decodes the whole chunk
@@ -78,7 +78,7 @@ final class PageDecoder {
     defs = maxDef == 0 ? null : new byte[size];
     reps = maxRep == 0 ? null : new byte[size];
     ids = kind == ColumnVector.Kind.STRING ? new int[size] : null;
-    longs = kind == ColumnVector.Kind.LONG ? new long[size] : kind == ColumnVector.Kind.ID128 ? new long[2 * size] : null;
+    longs = kind == ColumnVector.Kind.LONG || kind == ColumnVector.Kind.ID64 ? new long[size] : kind == ColumnVector.Kind.ID128 ? new long[2 * size] : null;
     ints = kind == ColumnVector.Kind.INT ? new int[size] : null;
     doubles = kind == ColumnVector.Kind.DOUBLE ? new double[size] : null;
   }
@@ -90,7 +90,11 @@ final class PageDecoder {
       case INT64 -> ColumnVector.Kind.LONG;
       case INT32, BOOLEAN -> ColumnVector.Kind.INT;
       case DOUBLE -> ColumnVector.Kind.DOUBLE;
-      case FIXED_LEN_BYTE_ARRAY -> column.getPrimitiveType().getTypeLength() == 16 ? ColumnVector.Kind.ID128 : ColumnVector.Kind.LEVELS_ONLY;
+      case FIXED_LEN_BYTE_ARRAY -> switch (column.getPrimitiveType().getTypeLength()) {
+        case 16 -> ColumnVector.Kind.ID128;
+        case 8 -> ColumnVector.Kind.ID64;
+        default -> ColumnVector.Kind.LEVELS_ONLY;
+      };
       default -> ColumnVector.Kind.LEVELS_ONLY;
     };
   }
@@ -114,23 +118,22 @@ final class PageDecoder {
   }
 
   /**
-   * Decodes a chunk {@link #canDecode} accepts, throwing {@link CorruptDataException} on bad data.
-   * For tests, which also look at {@link #definitionLevels()} and {@link #repetitionLevels()}.
-   */
-  /**
-   * True for the columns this decoder builds: strings, numbers, booleans, 16-byte ids. Raw bytes
-   * and 8-byte span ids (kept as {@link ColumnVector.Kind#BYTES} and {@link ColumnVector.Kind#ID64})
-   * are left to parquet-java.
+   * True for the columns this decoder builds: strings, numbers, booleans, 16- and 8-byte ids. Raw
+   * bytes (kept as {@link ColumnVector.Kind#BYTES}) are left to parquet-java.
    */
   static boolean takesColumn(ColumnDescriptor column) {
     org.apache.parquet.schema.PrimitiveType t = column.getPrimitiveType();
     return switch (t.getPrimitiveTypeName()) {
       case BINARY -> t.getLogicalTypeAnnotation() instanceof org.apache.parquet.schema.LogicalTypeAnnotation.StringLogicalTypeAnnotation;
-      case FIXED_LEN_BYTE_ARRAY -> t.getTypeLength() == 16;
+      case FIXED_LEN_BYTE_ARRAY -> t.getTypeLength() == 16 || t.getTypeLength() == 8;
       default -> true;
     };
   }
 
+  /**
+   * Decodes a chunk {@link #canDecode} accepts, throwing {@link CorruptDataException} on bad data.
+   * For tests, which also look at {@link #definitionLevels()} and {@link #repetitionLevels()}.
+   */
   static PageDecoder decodeChecked(ColumnDescriptor column, ChunkPages chunk) {
     long total = chunk.totalValueCount();
     if (total > Integer.MAX_VALUE - 16) {
@@ -256,6 +259,10 @@ final class PageDecoder {
         dictLongs = new long[2 * n];
         readPlainId128(in, dictLongs, 0, n);
       }
+      case ID64 -> {
+        dictLongs = new long[n];
+        readPlainId64(in, dictLongs, 0, n);
+      }
       default -> throw new IllegalStateException(kind.toString());
     }
   }
@@ -315,6 +322,7 @@ final class PageDecoder {
         }
         case DOUBLE -> readPlainDoubles(values, slot, present);
         case ID128 -> readId128(e, values, slot, present);
+        case ID64 -> readId64(e, values, slot, present);
         default -> throw new IllegalStateException(kind.toString());
       }
     }
@@ -352,6 +360,11 @@ final class PageDecoder {
         for (int k = 0; k < n; k++) {
           longs[2 * (at + k)] = dictLongs[2 * s[k]];
           longs[2 * (at + k) + 1] = dictLongs[2 * s[k] + 1];
+        }
+      }
+      case ID64 -> {
+        for (int k = 0; k < n; k++) {
+          longs[at + k] = dictLongs[s[k]];
         }
       }
       default -> throw new IllegalStateException(kind.toString());
@@ -418,34 +431,60 @@ final class PageDecoder {
     }
   }
 
+  /** 8-byte values, each as one big-endian long. */
+  private static void readPlainId64(PageBuffer in, long[] dst, int at, int n) {
+    in.require(8L * n);
+    ByteBuffer be = ByteBuffer.wrap(in.array); // big-endian
+    for (int k = 0; k < n; k++, in.pos += 8) {
+      dst[at + k] = be.getLong(in.pos);
+    }
+  }
+
   private void readId128(Encoding e, PageBuffer in, int at, int n) {
     if (e == Encoding.PLAIN) {
       readPlainId128(in, longs, at, n);
-      return;
+    } else {
+      readDeltaIds(in, at, n, 16);
     }
-    // DELTA_BYTE_ARRAY (the writer's encoding for ids): each id is the previous one's first
-    // prefix bytes, then its own suffix; rebuilt in one 16-byte buffer
+  }
+
+  private void readId64(Encoding e, PageBuffer in, int at, int n) {
+    if (e == Encoding.PLAIN) {
+      readPlainId64(in, longs, at, n);
+    } else {
+      readDeltaIds(in, at, n, 8);
+    }
+  }
+
+  /**
+   * DELTA_BYTE_ARRAY ids of {@code width} (16 or 8) bytes, the writer's encoding for ids: each is the
+   * previous one's first prefix bytes, then its own suffix; rebuilt in one buffer, stored as one
+   * (8) or two (16) big-endian longs per slot.
+   */
+  private void readDeltaIds(PageBuffer in, int at, int n, int width) {
     int[] prefixes = new int[n];
     int[] suffixes = new int[n];
     readLengths(in, prefixes, n);
     readLengths(in, suffixes, n);
-    byte[] id = new byte[16];
+    byte[] id = new byte[width];
     ByteBuffer be = ByteBuffer.wrap(id);
     int previousLength = 0;
     for (int k = 0; k < n; k++) {
       int prefix = prefixes[k];
       int suffix = suffixes[k];
-      if (prefix > previousLength || prefix + suffix != 16) {
-        throw new CorruptDataException("a " + prefix + "+" + suffix + "-byte value in a 16-byte column");
+      if (prefix > previousLength || prefix + suffix != width) {
+        throw new CorruptDataException("a " + prefix + "+" + suffix + "-byte value in a " + width + "-byte column");
       }
       in.require(suffix);
-      for (int j = prefix, from = in.pos - prefix; j < 16; j++) {
-        id[j] = in.array[from + j];
-      }
+      System.arraycopy(in.array, in.pos, id, prefix, suffix);
       in.pos += suffix;
-      previousLength = 16;
-      longs[2 * (at + k)] = be.getLong(0);
-      longs[2 * (at + k) + 1] = be.getLong(8);
+      previousLength = width;
+      if (width == 16) {
+        longs[2 * (at + k)] = be.getLong(0);
+        longs[2 * (at + k) + 1] = be.getLong(8);
+      } else {
+        longs[at + k] = be.getLong(0);
+      }
     }
   }
 
@@ -559,7 +598,7 @@ final class PageDecoder {
           ints[i] = defs[i] == maxDef ? ints[from--] : 0;
         }
       }
-      case LONG -> {
+      case LONG, ID64 -> {
         for (int i = slot + count - 1; i >= slot; i--) {
           longs[i] = defs[i] == maxDef ? longs[from--] : 0L;
         }

@@ -37,7 +37,7 @@ final class ChunkChecks {
   static void assertDecodesLikeParquetJava(ColumnDescriptor column, ChunkPages chunk, String what) {
     ColumnVector expected = ColumnVectorReader.readWithParquet(column, chunk.reader());
     if (!PageDecoder.takesColumn(column)) {
-      // raw bytes and 8-byte ids: left to parquet-java, through the production entry point
+      // raw bytes: left to parquet-java, through the production entry point
       assertSameVector(what + " via ColumnVectorReader.read", expected, ColumnVectorReader.read(column, chunk.reader()));
       return;
     }

@@ -84,7 +84,7 @@ class PageDecoderTest {
       if (chunk.dictionary() != null) {
         seen.add(chunk.dictionary().encoding());
       }
-      if (PageDecoder.takesColumn(c)) { // raw bytes and span ids are parquet-java's by design
+      if (PageDecoder.takesColumn(c)) { // raw bytes are parquet-java's by design
         assertThat(PageDecoder.decode(c, chunk)).as(String.join(".", c.getPath())).isNotNull();
       }
     });

@@ -1,0 +1,306 @@
+package io.tracestore.core.block;
+
+import io.tracestore.api.CorruptDataException;
+import io.tracestore.spi.ObjectStore;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.format.DataPageHeader;
+import org.apache.parquet.format.DataPageHeaderV2;
+import org.apache.parquet.format.DictionaryPageHeader;
+import org.apache.parquet.format.PageHeader;
+import org.apache.parquet.format.Util;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.internal.column.columnindex.OffsetIndex;
+
+/**
+ * The chosen rows of one row group, decoded column by column from only the pages that hold them.
+ * The offset index says which pages of each column cover the rows and where they are; those pages
+ * (and each column's dictionary page) are fetched with as few storage reads as their positions
+ * allow (ranges less than {@link #GAP} bytes apart are read as one), their checksums verified,
+ * decompressed and decoded by {@link PageDecoder} (parquet-java for the columns it does not take).
+ *
+ * <p>Pages are decoded whole, so a column holds more rows than were asked for, and columns hold
+ * different row spans (page boundaries differ per column); each is then cut down to exactly the
+ * rows asked for, so all columns line up: row {@code i} of every vector is the {@code i}-th row
+ * asked for, and the leaf columns of one list have the same slots. Immutable; thread-safe.
+ */
+final class RowGroupSlice {
+  /** Byte ranges closer than this are fetched in one read. */
+  static final int GAP = 64 * 1024;
+
+  private final Map<String, ColumnVector> columns;
+  private final int rows;
+
+  private RowGroupSlice(Map<String, ColumnVector> columns, int rows) {
+    this.columns = columns;
+    this.rows = rows;
+  }
+
+  /**
+   * Column {@code path} (dotted) over the rows read, in order: row {@code i} of the vector is the
+   * {@code i}-th row read. Null if the block has no such column.
+   */
+  ColumnVector column(String path) {
+    return columns.get(path);
+  }
+
+  /** Number of rows read. */
+  int rows() {
+    return rows;
+  }
+
+  /** A fetch of one page (or a dictionary page: {@code page} -1) of column {@code column}. */
+  private record Fetch(int column, int page, long offset, int length) {}
+
+  /**
+   * Reads the rows {@code [from[i], to[i])} (ascending, not overlapping, row-group-local) of every
+   * column in {@code wanted} of row group {@code group}.
+   *
+   * @param offsets the offset index of each column of the row group, in footer order
+   * @throws CorruptDataException if a page is damaged or the indexes disagree with the data
+   */
+  static RowGroupSlice read(ObjectStore store, String key, BlockMetaData group, List<ColumnDescriptor> schemaColumns,
+      OffsetIndex[] offsets, long[] from, long[] to, CompressionCodecName[] codecs) throws IOException {
+    List<ColumnChunkMetaData> chunks = group.getColumns();
+    if (chunks.size() != schemaColumns.size()) {
+      throw new CorruptDataException(key + ": a row group with " + chunks.size() + " columns, the schema has " + schemaColumns.size());
+    }
+    long rows = group.getRowCount();
+    List<Fetch> fetches = new ArrayList<>();
+    List<int[]> selected = new ArrayList<>(chunks.size());
+    for (int c = 0; c < chunks.size(); c++) {
+      OffsetIndex oi = offsets[c];
+      int pages = oi.getPageCount();
+      int[] chosen = new int[pages];
+      int n = 0;
+      int k = 0;
+      for (int p = 0; p < pages && k < from.length; p++) {
+        long start = oi.getFirstRowIndex(p);
+        long end = p + 1 < pages ? oi.getFirstRowIndex(p + 1) : rows;
+        while (k < from.length && to[k] <= start) {
+          k++;
+        }
+        if (k < from.length && from[k] < end) {
+          chosen[n++] = p;
+          fetches.add(new Fetch(c, p, oi.getOffset(p), oi.getCompressedPageSize(p)));
+        }
+      }
+      if (n > 0 && chunks.get(c).hasDictionaryPage()) {
+        long dict = chunks.get(c).getDictionaryPageOffset();
+        long length = oi.getOffset(0) - dict;
+        if (dict <= 0 || length <= 0 || length > Integer.MAX_VALUE) {
+          throw new CorruptDataException(key + ": column " + chunks.get(c).getPath() + " has a dictionary page at " + dict
+              + " and its first data page at " + oi.getOffset(0));
+        }
+        fetches.add(new Fetch(c, -1, dict, (int) length));
+      }
+      selected.add(Arrays.copyOf(chosen, n));
+    }
+    Map<Long, byte[]> data = fetch(store, key, fetches);
+
+    ChunkPages.Dictionary[] dictionaries = new ChunkPages.Dictionary[chunks.size()];
+    List<List<ChunkPages.Data>> pages = new ArrayList<>(chunks.size());
+    for (int c = 0; c < chunks.size(); c++) {
+      pages.add(new ArrayList<>());
+    }
+    for (Fetch f : fetches) {
+      byte[] bytes = data.get(f.offset);
+      ColumnDescriptor column = schemaColumns.get(f.column);
+      CompressionCodecName codec = codecs[f.column];
+      if (f.page < 0) {
+        dictionaries[f.column] = dictionaryPage(key, column, bytes, codec);
+      } else {
+        pages.get(f.column).add(dataPage(key, column, bytes, codec));
+      }
+    }
+
+    Map<String, ColumnVector> out = new HashMap<>();
+    for (int c = 0; c < chunks.size(); c++) {
+      int[] chosen = selected.get(c);
+      if (chosen.length == 0) {
+        continue;
+      }
+      ColumnDescriptor column = schemaColumns.get(c);
+      List<ChunkPages.Data> columnPages = pages.get(c);
+      ChunkPages chunk = ChunkPages.of(dictionaries[c], columnPages);
+      ColumnVector vector = PageDecoder.decode(column, chunk);
+      if (vector == null) {
+        vector = ColumnVectorReader.readWithParquet(column, chunk.reader());
+      }
+      // runs of consecutive pages are consecutive vector rows; each wanted range lies in one run
+      OffsetIndex oi = offsets[c];
+      long[] runFirst = new long[chosen.length];
+      long[] runEnd = new long[chosen.length];
+      int[] runAt = new int[chosen.length];
+      int runs = 0;
+      int vectorRows = 0;
+      for (int p : chosen) {
+        long s = oi.getFirstRowIndex(p);
+        long e = p + 1 < oi.getPageCount() ? oi.getFirstRowIndex(p + 1) : rows;
+        if (runs > 0 && runEnd[runs - 1] == s) {
+          runEnd[runs - 1] = e;
+        } else {
+          runFirst[runs] = s;
+          runEnd[runs] = e;
+          runAt[runs] = vectorRows;
+          runs++;
+        }
+        vectorRows += (int) (e - s);
+      }
+      int decodedRows = column.getMaxRepetitionLevel() == 0 ? vector.size() : vector.rowStarts().length - 1;
+      if (decodedRows != vectorRows) {
+        throw new CorruptDataException(key + ": column " + String.join(".", column.getPath()) + " decoded " + decodedRows
+            + " rows from pages the offset index says hold " + vectorRows);
+      }
+      int[] vFrom = new int[from.length];
+      int[] vTo = new int[from.length];
+      int run = 0;
+      for (int k = 0; k < from.length; k++) {
+        while (run < runs && runEnd[run] <= from[k]) {
+          run++;
+        }
+        if (run == runs || from[k] < runFirst[run] || to[k] > runEnd[run]) {
+          throw new IllegalStateException("rows " + from[k] + ".." + to[k] + " not covered by the pages read");
+        }
+        vFrom[k] = runAt[run] + (int) (from[k] - runFirst[run]);
+        vTo[k] = runAt[run] + (int) (to[k] - runFirst[run]);
+      }
+      boolean whole = from.length == 1 && vFrom[0] == 0 && vTo[0] == vectorRows;
+      out.put(String.join(".", column.getPath()), whole ? vector : vector.selectRows(vFrom, vTo));
+    }
+    int total = 0;
+    for (int k = 0; k < from.length; k++) {
+      total += (int) (to[k] - from[k]);
+    }
+    return new RowGroupSlice(out, total);
+  }
+
+  /** Reads every fetch's bytes, merging nearby ranges into one read; keyed by fetch offset. */
+  private static Map<Long, byte[]> fetch(ObjectStore store, String key, List<Fetch> fetches) throws IOException {
+    List<Fetch> sorted = new ArrayList<>(fetches);
+    sorted.sort(Comparator.comparingLong(Fetch::offset));
+    Map<Long, byte[]> out = new HashMap<>();
+    int i = 0;
+    while (i < sorted.size()) {
+      long start = sorted.get(i).offset;
+      long end = start + sorted.get(i).length;
+      int j = i + 1;
+      while (j < sorted.size() && sorted.get(j).offset - end <= GAP
+          && Math.max(end, sorted.get(j).offset + sorted.get(j).length) - start <= Integer.MAX_VALUE - 16) {
+        end = Math.max(end, sorted.get(j).offset + sorted.get(j).length);
+        j++;
+      }
+      byte[] range = store.getRange(key, start, (int) (end - start));
+      if (range.length != end - start) {
+        throw new CorruptDataException(key + ": read " + range.length + " bytes at " + start + ", expected " + (end - start));
+      }
+      for (int k = i; k < j; k++) {
+        Fetch f = sorted.get(k);
+        int from = (int) (f.offset - start);
+        out.put(f.offset, from == 0 && f.length == range.length ? range : Arrays.copyOfRange(range, from, from + f.length));
+      }
+      i = j;
+    }
+    return out;
+  }
+
+  /** The header of a page at the start of {@code bytes} and where its payload starts. */
+  private record Header(PageHeader header, int payload) {}
+
+  private static Header header(String key, ColumnDescriptor column, byte[] bytes) throws IOException {
+    ByteArrayInputStream in = new ByteArrayInputStream(bytes);
+    PageHeader h;
+    try {
+      h = Util.readPageHeader(in);
+    } catch (IOException | RuntimeException e) {
+      throw new CorruptDataException(key + ": unreadable page header in column " + String.join(".", column.getPath()) + ": " + e.getMessage(), e);
+    }
+    int payload = bytes.length - in.available();
+    if (h.getCompressed_page_size() != bytes.length - payload) {
+      throw new CorruptDataException(key + ": a page of column " + String.join(".", column.getPath()) + " says "
+          + h.getCompressed_page_size() + " bytes; the offset index leaves " + (bytes.length - payload));
+    }
+    if (h.isSetCrc()) {
+      CRC32 crc = new CRC32();
+      crc.update(bytes, payload, bytes.length - payload);
+      if ((int) crc.getValue() != h.getCrc()) {
+        throw new CorruptDataException(key + ": page checksum mismatch in column " + String.join(".", column.getPath()));
+      }
+    }
+    return new Header(h, payload);
+  }
+
+  private static ChunkPages.Dictionary dictionaryPage(String key, ColumnDescriptor column, byte[] bytes, CompressionCodecName codec)
+      throws IOException {
+    Header h = header(key, column, bytes);
+    DictionaryPageHeader d = h.header.getDictionary_page_header();
+    if (d == null) {
+      throw new CorruptDataException(key + ": column " + String.join(".", column.getPath()) + " has no dictionary page where the footer says");
+    }
+    byte[] raw = decompress(codec, bytes, h.payload, bytes.length - h.payload, h.header.getUncompressed_page_size());
+    return new ChunkPages.Dictionary(new ChunkPages.Bytes(raw, 0, raw.length), d.getNum_values(), encoding(d.getEncoding()));
+  }
+
+  private static ChunkPages.Data dataPage(String key, ColumnDescriptor column, byte[] bytes, CompressionCodecName codec)
+      throws IOException {
+    Header h = header(key, column, bytes);
+    Statistics<?> noStatistics = Statistics.getBuilderForReading(column.getPrimitiveType()).build();
+    DataPageHeaderV2 v2 = h.header.getData_page_header_v2();
+    if (v2 != null) {
+      int rl = v2.getRepetition_levels_byte_length();
+      int dl = v2.getDefinition_levels_byte_length();
+      int dataLength = bytes.length - h.payload - rl - dl;
+      if (rl < 0 || dl < 0 || dataLength < 0) {
+        throw new CorruptDataException(key + ": a page of column " + String.join(".", column.getPath()) + " with bad level lengths");
+      }
+      int dataOffset = h.payload + rl + dl;
+      ChunkPages.Bytes values;
+      int uncompressed = h.header.getUncompressed_page_size() - rl - dl;
+      if (v2.isIs_compressed()) {
+        byte[] raw = decompress(codec, bytes, dataOffset, dataLength, uncompressed);
+        values = new ChunkPages.Bytes(raw, 0, raw.length);
+      } else {
+        values = new ChunkPages.Bytes(bytes, dataOffset, dataLength);
+      }
+      return new ChunkPages.Data(true, v2.getNum_values(), v2.getNum_rows(), v2.getNum_nulls(), Encoding.RLE, Encoding.RLE,
+          encoding(v2.getEncoding()), new ChunkPages.Bytes(bytes, h.payload, rl), new ChunkPages.Bytes(bytes, h.payload + rl, dl),
+          values, h.header.getUncompressed_page_size(), false, noStatistics);
+    }
+    DataPageHeader v1 = h.header.getData_page_header();
+    if (v1 == null) {
+      throw new CorruptDataException(key + ": column " + String.join(".", column.getPath()) + " has a " + h.header.getType()
+          + " page where the offset index points to a data page");
+    }
+    byte[] raw = decompress(codec, bytes, h.payload, bytes.length - h.payload, h.header.getUncompressed_page_size());
+    return new ChunkPages.Data(false, v1.getNum_values(), -1, -1, encoding(v1.getRepetition_level_encoding()),
+        encoding(v1.getDefinition_level_encoding()), encoding(v1.getEncoding()), ChunkPages.Bytes.EMPTY, ChunkPages.Bytes.EMPTY,
+        new ChunkPages.Bytes(raw, 0, raw.length), raw.length, false, noStatistics);
+  }
+
+  private static byte[] decompress(CompressionCodecName codec, byte[] bytes, int offset, int length, int uncompressed) {
+    if (uncompressed < 0) {
+      throw new CorruptDataException("a page of " + uncompressed + " bytes");
+    }
+    try {
+      return CodecFactory.decompress(codec, bytes, offset, length, uncompressed);
+    } catch (IOException e) {
+      throw new CorruptDataException(e.getMessage(), e);
+    }
+  }
+
+  private static Encoding encoding(org.apache.parquet.format.Encoding e) {
+    return Encoding.valueOf(e.name());
+  }
+}
