@@ -11,6 +11,7 @@ import io.tracestore.api.TraceId;
 import io.tracestore.api.TraceStore;
 import io.tracestore.core.block.BlockMeta;
 import io.tracestore.core.block.BlockReader;
+import io.tracestore.core.block.DictionaryCache;
 import io.tracestore.core.block.BlockWriter;
 import io.tracestore.core.codec.ByteSink;
 import io.tracestore.core.codec.SpanCodec;
@@ -78,6 +79,8 @@ final class DefaultTraceStore implements TraceStore {
   private volatile boolean closed;
   /** Searches, with the caches and threads of {@link TraceStoreConfig#searchOptions()}. */
   private final SearchEngine searchEngine;
+  /** Decoded dictionary pages, shared by every block reader of the store. */
+  private final DictionaryCache dictionaryCache;
   /** Spans taken from the head and being written as a block, grouped by trace. */
   private record Flushing(Map<TraceId, List<Span>> byTrace) {}
 
@@ -87,7 +90,10 @@ final class DefaultTraceStore implements TraceStore {
     this.ownsStore = ownsStore;
     this.config = config;
     this.blockWriter = new BlockWriter(config.blockOptions());
-    this.searchEngine = new SearchEngine(config.searchOptions().cacheBytes(), config.searchOptions().threads());
+    // an eighth of the search budget keeps decoded dictionary pages (trace reads), the rest column vectors and blocks
+    long cacheBytes = config.searchOptions().cacheBytes();
+    this.dictionaryCache = new DictionaryCache(cacheBytes / 8);
+    this.searchEngine = new SearchEngine(cacheBytes - cacheBytes / 8, config.searchOptions().threads());
     this.catalog = loadBlocks();
     if (config.walDirectory() != null) {
       long now = System.nanoTime();
@@ -150,7 +156,7 @@ final class DefaultTraceStore implements TraceStore {
       }
       blocks.remove(b);
       return true;
-    });
+    }, dictionaryCache);
   }
 
   /** Re-reads the tenant index now and applies its changes to the block list. */

@@ -169,8 +169,8 @@ public final class TraceStores {
     }
 
     /**
-     * Heap the search caches may hold (decoded column chunks; default a quarter of the maximum
-     * heap; 0 = no caching).
+     * Heap the read caches may hold (decoded column chunks, blocks and dictionary pages, shared by
+     * searches and trace lookups; default a quarter of the maximum heap; 0 = no caching).
      */
     public Builder searchCacheBytes(long bytes) {
       this.searchOptions = new TraceStoreConfig.SearchOptions(bytes, searchOptions.threads());

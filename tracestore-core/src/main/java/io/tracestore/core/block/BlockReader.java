@@ -39,6 +39,7 @@ public final class BlockReader {
   private final BlockMeta meta;
   private final String dataKey;
   private final DamageHandler damage;
+  private final DictionaryCache dictionaries;
   private volatile boolean quarantined;
   private volatile Loaded loaded;
   private volatile TraceDirectory directory;
@@ -67,6 +68,15 @@ public final class BlockReader {
 
   /** A reader that asks {@code damage} (if not null) about read failures. */
   public BlockReader(ObjectStore store, BlockMeta meta, DamageHandler damage) {
+    this(store, meta, damage, DictionaryCache.NONE);
+  }
+
+  /**
+   * A reader that asks {@code damage} (if not null) about read failures and keeps the dictionary
+   * pages it reads in {@code dictionaries} (shared by the store's readers).
+   */
+  public BlockReader(ObjectStore store, BlockMeta meta, DamageHandler damage, DictionaryCache dictionaries) {
+    this.dictionaries = java.util.Objects.requireNonNull(dictionaries);
     this.store = store;
     this.meta = meta;
     this.dataKey = BlockWriter.dataKey(meta.tenant(), meta.blockId());
@@ -345,7 +355,8 @@ public final class BlockReader {
     for (int c = 0; c < codecs.length; c++) {
       codecs[c] = chunks.get(c).getCodec();
     }
-    RowGroupSlice slice = RowGroupSlice.read(store, dataKey, group, columns, offsetIndexes(l)[rg], from, to, codecs);
+    RowGroupSlice slice = RowGroupSlice.read(store, dataKey, group, columns, offsetIndexes(l)[rg], from, to, codecs, dictionaries,
+        meta.blockId(), rg);
     SpanAssembler spans = new SpanAssembler(slice::column, columns);
     int row = 0;
     for (int range = 0; range < from.length; range++) {

@@ -44,7 +44,7 @@ public final class BlockWriter {
    * @param zstdLevel ZSTD compression level
    */
   public record Options(int rowGroupRows, int pageRows, int maxDedicatedColumns, double minDedicatedFraction, int zstdLevel) {
-    public static final Options DEFAULT = new Options(100_000, 10_000, 20, 0.05, 3);
+    public static final Options DEFAULT = new Options(100_000, 2_500, 20, 0.05, 3);
   }
 
   private final Options options;

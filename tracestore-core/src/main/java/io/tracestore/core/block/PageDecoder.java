@@ -105,11 +105,21 @@ final class PageDecoder {
    * problem in its own words.
    */
   static ColumnVector decode(ColumnDescriptor column, ChunkPages chunk) {
+    return decode(column, chunk, null);
+  }
+
+  /**
+   * As {@link #decode(ColumnDescriptor, ChunkPages)}, with the chunk's dictionary page already
+   * decoded by {@link #dictionaryValues} (null: decode it from the chunk).
+   */
+  static ColumnVector decode(ColumnDescriptor column, ChunkPages chunk, DictionaryValues dictionary) {
     if (!canDecode(column, chunk)) {
       return null;
     }
     try {
-      return decodeChecked(column, chunk).vector();
+      PageDecoder d = newDecoder(column, chunk);
+      d.decodeAll(chunk, dictionary);
+      return d.vector();
     } catch (RuntimeException e) {
       // corrupt data (parquet-java will say so too) or a bug here: either way worth a line
       LOG.warn("vectorized decoding of column {} failed, falling back to parquet-java: {}", String.join(".", column.getPath()), e.toString());
@@ -135,17 +145,58 @@ final class PageDecoder {
    * For tests, which also look at {@link #definitionLevels()} and {@link #repetitionLevels()}.
    */
   static PageDecoder decodeChecked(ColumnDescriptor column, ChunkPages chunk) {
+    PageDecoder d = newDecoder(column, chunk);
+    d.decodeAll(chunk, null);
+    return d;
+  }
+
+  private static PageDecoder newDecoder(ColumnDescriptor column, ChunkPages chunk) {
     long total = chunk.totalValueCount();
     if (total > Integer.MAX_VALUE - 16) {
       throw new CorruptDataException("a column chunk of " + total + " values is more than one vector holds");
     }
-    PageDecoder d = new PageDecoder(column, (int) total);
+    return new PageDecoder(column, (int) total);
+  }
+
+  /**
+   * The values of a dictionary page, decoded once for a column's kind so that decodes of several
+   * page sets of the chunk can share them ({@link #decode(ColumnDescriptor, ChunkPages,
+   * DictionaryValues)}). Immutable; the arrays must not be modified.
+   */
+  record DictionaryValues(String[] strings, int[] ints, long[] longs, double[] doubles) {
+    /** Approximate heap bytes held. */
+    long sizeBytes() {
+      long b = 64;
+      if (strings != null) {
+        for (String s : strings) {
+          b += 48 + s.length();
+        }
+      }
+      b += ints == null ? 0 : 4L * ints.length;
+      b += longs == null ? 0 : 8L * longs.length;
+      b += doubles == null ? 0 : 8L * doubles.length;
+      return b;
+    }
+  }
+
+  /**
+   * Decodes {@code page}, the dictionary of a chunk of {@code column}; null if this decoder does
+   * not use dictionaries of that column (raw bytes, booleans, levels only).
+   *
+   * @throws CorruptDataException if the page is malformed
+   */
+  static DictionaryValues dictionaryValues(ColumnDescriptor column, ChunkPages.Dictionary page) {
+    if (!takesColumn(column) || kindOf(column) == ColumnVector.Kind.LEVELS_ONLY
+        || column.getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.BOOLEAN) {
+      return null;
+    }
+    PageDecoder d = new PageDecoder(column, 0);
     try {
-      d.decodeAll(chunk);
+      d.readDictionary(page);
     } catch (IndexOutOfBoundsException e) {
       throw new CorruptDataException("column " + String.join(".", column.getPath()) + ": " + e.getMessage(), e);
     }
-    return d;
+    return new DictionaryValues(d.dictStrings, d.dictInts, d.dictLongs, d.dictDoubles);
   }
 
   /** True if every page's encodings are ones this decoder takes and the page counts add up. */
@@ -193,7 +244,9 @@ final class PageDecoder {
   /** The vector built; the level arrays are dropped where {@link ColumnVectorReader} drops them. */
   ColumnVector vector() {
     String[] dict = null;
-    if (kind == ColumnVector.Kind.STRING) {
+    if (kind == ColumnVector.Kind.STRING && extraStrings.isEmpty()) {
+      dict = dictStrings; // never modified: safe to share (with a cached dictionary, too)
+    } else if (kind == ColumnVector.Kind.STRING) {
       dict = new String[dictStrings.length + extraStrings.size()];
       System.arraycopy(dictStrings, 0, dict, 0, dictStrings.length);
       for (int i = 0; i < extraStrings.size(); i++) {
@@ -213,14 +266,25 @@ final class PageDecoder {
     return reps;
   }
 
-  private void decodeAll(ChunkPages chunk) {
-    if (chunk.dictionary() != null && kind != ColumnVector.Kind.LEVELS_ONLY && type != PrimitiveTypeName.BOOLEAN) {
-      readDictionary(chunk.dictionary());
-    }
-    int slot = 0;
-    for (ChunkPages.Data page : chunk.pages()) {
-      decodePage(page, slot);
-      slot += page.valueCount();
+  private void decodeAll(ChunkPages chunk, DictionaryValues decoded) {
+    try {
+      if (chunk.dictionary() != null && kind != ColumnVector.Kind.LEVELS_ONLY && type != PrimitiveTypeName.BOOLEAN) {
+        if (decoded != null) {
+          dictStrings = decoded.strings() != null ? decoded.strings() : dictStrings;
+          dictInts = decoded.ints();
+          dictLongs = decoded.longs();
+          dictDoubles = decoded.doubles();
+        } else {
+          readDictionary(chunk.dictionary());
+        }
+      }
+      int slot = 0;
+      for (ChunkPages.Data page : chunk.pages()) {
+        decodePage(page, slot);
+        slot += page.valueCount();
+      }
+    } catch (IndexOutOfBoundsException e) {
+      throw new CorruptDataException("column " + String.join(".", column.getPath()) + ": " + e.getMessage(), e);
     }
   }
 

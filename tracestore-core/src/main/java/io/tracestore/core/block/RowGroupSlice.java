@@ -27,7 +27,7 @@ import org.apache.parquet.internal.column.columnindex.OffsetIndex;
 /**
  * The chosen rows of one row group, decoded column by column from only the pages that hold them.
  * The offset index says which pages of each column cover the rows and where they are; those pages
- * (and each column's dictionary page) are fetched with as few storage reads as their positions
+ * (and each column's dictionary page, unless the {@link DictionaryCache} has it) are fetched with as few storage reads as their positions
  * allow (ranges less than {@link #GAP} bytes apart are read as one), their checksums verified,
  * decompressed and decoded by {@link PageDecoder} (parquet-java for the columns it does not take).
  *
@@ -72,7 +72,8 @@ final class RowGroupSlice {
    * @throws CorruptDataException if a page is damaged or the indexes disagree with the data
    */
   static RowGroupSlice read(ObjectStore store, String key, BlockMetaData group, List<ColumnDescriptor> schemaColumns,
-      OffsetIndex[] offsets, long[] from, long[] to, CompressionCodecName[] codecs) throws IOException {
+      OffsetIndex[] offsets, long[] from, long[] to, CompressionCodecName[] codecs, DictionaryCache dictionaryCache,
+      String blockId, int rowGroup) throws IOException {
     List<ColumnChunkMetaData> chunks = group.getColumns();
     if (chunks.size() != schemaColumns.size()) {
       throw new CorruptDataException(key + ": a row group with " + chunks.size() + " columns, the schema has " + schemaColumns.size());
@@ -80,6 +81,7 @@ final class RowGroupSlice {
     long rows = group.getRowCount();
     List<Fetch> fetches = new ArrayList<>();
     List<int[]> selected = new ArrayList<>(chunks.size());
+    DictionaryCache.Entry[] dictionaries = new DictionaryCache.Entry[chunks.size()];
     for (int c = 0; c < chunks.size(); c++) {
       OffsetIndex oi = offsets[c];
       int pages = oi.getPageCount();
@@ -97,7 +99,8 @@ final class RowGroupSlice {
           fetches.add(new Fetch(c, p, oi.getOffset(p), oi.getCompressedPageSize(p)));
         }
       }
-      if (n > 0 && chunks.get(c).hasDictionaryPage()) {
+      if (n > 0 && chunks.get(c).hasDictionaryPage()
+          && (dictionaries[c] = dictionaryCache.get(new DictionaryCache.Key(blockId, rowGroup, c))) == null) {
         long dict = chunks.get(c).getDictionaryPageOffset();
         long length = oi.getOffset(0) - dict;
         if (dict <= 0 || length <= 0 || length > Integer.MAX_VALUE) {
@@ -110,7 +113,6 @@ final class RowGroupSlice {
     }
     Map<Long, byte[]> data = fetch(store, key, fetches);
 
-    ChunkPages.Dictionary[] dictionaries = new ChunkPages.Dictionary[chunks.size()];
     List<List<ChunkPages.Data>> pages = new ArrayList<>(chunks.size());
     for (int c = 0; c < chunks.size(); c++) {
       pages.add(new ArrayList<>());
@@ -120,7 +122,9 @@ final class RowGroupSlice {
       ColumnDescriptor column = schemaColumns.get(f.column);
       CompressionCodecName codec = codecs[f.column];
       if (f.page < 0) {
-        dictionaries[f.column] = dictionaryPage(key, column, bytes, codec);
+        ChunkPages.Dictionary page = dictionaryPage(key, column, bytes, codec);
+        dictionaries[f.column] = new DictionaryCache.Entry(page, PageDecoder.dictionaryValues(column, page));
+        dictionaryCache.put(new DictionaryCache.Key(blockId, rowGroup, f.column), dictionaries[f.column]);
       } else {
         pages.get(f.column).add(dataPage(key, column, bytes, codec));
       }
@@ -134,8 +138,9 @@ final class RowGroupSlice {
       }
       ColumnDescriptor column = schemaColumns.get(c);
       List<ChunkPages.Data> columnPages = pages.get(c);
-      ChunkPages chunk = ChunkPages.of(dictionaries[c], columnPages);
-      ColumnVector vector = PageDecoder.decode(column, chunk);
+      DictionaryCache.Entry dictionary = dictionaries[c];
+      ChunkPages chunk = ChunkPages.of(dictionary == null ? null : dictionary.page(), columnPages);
+      ColumnVector vector = PageDecoder.decode(column, chunk, dictionary == null ? null : dictionary.values());
       if (vector == null) {
         vector = ColumnVectorReader.readWithParquet(column, chunk.reader());
       }

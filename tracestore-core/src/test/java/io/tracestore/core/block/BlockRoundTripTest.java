@@ -188,25 +188,60 @@ class BlockRoundTripTest {
   @Test
   void loadingABlocksFooterAndBloomFiltersTakesOneRangedRead() throws Exception {
     BlockMeta meta = new BlockWriter(BlockWriter.Options.DEFAULT).write(store, "t", new RandomSpans(6).traces(3_000, 10));
-    java.util.concurrent.atomic.AtomicInteger ranges = new java.util.concurrent.atomic.AtomicInteger();
-    io.tracestore.spi.ObjectStore counting = new io.tracestore.spi.ObjectStore() {
-      @Override public void put(String key, byte[] data) throws java.io.IOException { store.put(key, data); }
-      @Override public boolean putIfAbsent(String key, byte[] data) { return store.putIfAbsent(key, data); }
-      @Override public byte[] get(String key) throws java.io.IOException { return store.get(key); }
-      @Override public byte[] getRange(String key, long offset, int length) throws java.io.IOException {
-        ranges.incrementAndGet();
-        return store.getRange(key, offset, length);
-      }
-      @Override public long size(String key) throws java.io.IOException { return store.size(key); }
-      @Override public boolean exists(String key) { return store.exists(key); }
-      @Override public java.util.List<String> list(String prefix) { return store.list(prefix); }
-      @Override public boolean delete(String key) { return store.delete(key); }
-    };
+    CountingStore counting = new CountingStore(store);
     assertThat(meta.dataSize()).isGreaterThan(ObjectStoreInputFile.CHUNK);
     // an id inside the block's range that it does not hold: footer and bloom filter only
     TraceId absent = TraceId.of(meta.minTraceId().high(), meta.minTraceId().low() + 1);
     assertThat(new BlockReader(counting, meta).findTrace(absent)).isEmpty();
-    assertThat(ranges.get()).isEqualTo(1);
+    assertThat(counting.ranges.get()).isEqualTo(1);
+  }
+
+  @Test
+  void traceReadsKeepDictionaryPagesInTheCacheAndFetchOnlyDataPagesAfterwards() {
+    List<Span> spans = new RandomSpans(8).traces(4_000, 20);
+    BlockMeta meta = new BlockWriter(new BlockWriter.Options(100_000, 200, 10, 0.05, 3)).write(store, "t", spans);
+    Map<TraceId, List<Span>> expected = RandomSpans.byTrace(spans.stream().sorted(ORDER).toList());
+    CountingStore uncached = new CountingStore(store);
+    CountingStore cached = new CountingStore(store);
+    BlockReader plain = new BlockReader(uncached, meta, null, DictionaryCache.NONE);
+    BlockReader withCache = new BlockReader(cached, meta, null, new DictionaryCache(64L << 20));
+    TraceDirectory dir = plain.directory();
+    withCache.directory();
+    int first = 3;
+    int second = dir.traceCount() - 3;
+    assertThat(withCache.readTraces(new int[] {first}).get(0)).isEqualTo(expected.get(dir.traceId(first)));
+    plain.readTraces(new int[] {first});
+    uncached.bytes.set(0);
+    cached.bytes.set(0);
+    // another trace of the same row group: the cache spares every dictionary page
+    assertThat(withCache.readTraces(new int[] {second}).get(0)).isEqualTo(expected.get(dir.traceId(second)));
+    assertThat(plain.readTraces(new int[] {second}).get(0)).isEqualTo(expected.get(dir.traceId(second)));
+    assertThat(cached.bytes.get()).isPositive().isLessThan(uncached.bytes.get());
+  }
+
+  /** Forwards to a store, counting ranged reads and the bytes they return. */
+  private static final class CountingStore implements io.tracestore.spi.ObjectStore {
+    final io.tracestore.spi.ObjectStore delegate;
+    final java.util.concurrent.atomic.AtomicInteger ranges = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+
+    CountingStore(io.tracestore.spi.ObjectStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override public void put(String key, byte[] data) throws java.io.IOException { delegate.put(key, data); }
+    @Override public boolean putIfAbsent(String key, byte[] data) throws java.io.IOException { return delegate.putIfAbsent(key, data); }
+    @Override public byte[] get(String key) throws java.io.IOException { return delegate.get(key); }
+    @Override public byte[] getRange(String key, long offset, int length) throws java.io.IOException {
+      ranges.incrementAndGet();
+      byte[] b = delegate.getRange(key, offset, length);
+      bytes.addAndGet(b.length);
+      return b;
+    }
+    @Override public long size(String key) throws java.io.IOException { return delegate.size(key); }
+    @Override public boolean exists(String key) throws java.io.IOException { return delegate.exists(key); }
+    @Override public java.util.List<String> list(String prefix) throws java.io.IOException { return delegate.list(prefix); }
+    @Override public boolean delete(String key) throws java.io.IOException { return delegate.delete(key); }
   }
 
   @Test
