@@ -83,6 +83,8 @@ final class DefaultTraceStore implements TraceStore {
       new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final ThreadLocal<ByteSink> sinks = ThreadLocal.withInitial(() -> new ByteSink(64 * 1024));
   private volatile boolean closed;
+  /** True while a cut asked for by an append waits to run: one queued request at a time, however many appends ask. */
+  private final java.util.concurrent.atomic.AtomicBoolean cutRequested = new java.util.concurrent.atomic.AtomicBoolean();
   /** Set under appendLock when close() begins: appends from then on are refused, so close cuts every acknowledged span. */
   private volatile boolean closing;
   /** How long close() waits for a cut or compaction stalled in a storage call. */
@@ -119,7 +121,9 @@ final class DefaultTraceStore implements TraceStore {
       this.wal = null;
     }
     this.metrics = StoreMetrics.register(meterProvider, config.tenant(), head::spanCount, head::bytes, head::traceCount, blocks::size);
-    this.maintenance = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+    // two threads: a background compaction (minutes for a big merge, or stalled on storage) never
+    // holds up the background cuts, which run on the other one
+    this.maintenance = new java.util.concurrent.ScheduledThreadPoolExecutor(2, r -> {
       Thread t = new Thread(r, "tracestore-maintenance-" + config.tenant());
       t.setDaemon(true);
       return t;
@@ -257,11 +261,14 @@ final class DefaultTraceStore implements TraceStore {
     if (sink != null && sink.array().length > 16 * 1024 * 1024) {
       sinks.remove(); // do not keep a huge buffer per thread
     }
-    if (head.bytes() >= config.maxBlockBytes() && !cutLock.isLocked() && !closing) {
+    if (head.bytes() >= config.maxBlockBytes() && !cutLock.isLocked() && !closing && cutRequested.compareAndSet(false, true)) {
       try {
-        maintenance.execute(this::maintain);
+        maintenance.execute(() -> {
+          cutRequested.set(false);
+          maintain();
+        });
       } catch (java.util.concurrent.RejectedExecutionException closingNow) {
-        // close() began after this batch was stored: it cuts the batch itself
+        cutRequested.set(false); // close() began after this batch was stored: it cuts the batch itself
       }
     }
   }

@@ -325,6 +325,38 @@ class StalledStorageTest {
   }
 
   @Test
+  void aBackgroundCompactionStalledInAStorageCallDoesNotHoldUpBackgroundCuts() throws Exception {
+    InMemoryObjectStore memory = new InMemoryObjectStore();
+    FaultyObjectStore objects = faulty(memory);
+    List<List<Span>> acked = new ArrayList<>();
+    // the only whole-object GET of a data.parquet is the compaction's check of its inputs
+    Stall stall = objects.stallNth(1, Op.GET, DATA);
+    try (DefaultTraceStore store = (DefaultTraceStore) builder(objects).compactionInterval(Duration.ofMillis(100))
+        .maxBlockAge(Duration.ofMillis(50)).traceIdle(Duration.ofMillis(40)).build()) {
+      store.closeTimeout(Duration.ofSeconds(5)); // if this fails, close must not wait a minute for the stall
+      ack(store, new RandomSpans(71).traces(60, 5), acked);
+      store.flush();
+      ack(store, new RandomSpans(72).traces(60, 5), acked);
+      store.flush();
+      assertThat(stall.awaitStalled(WAIT)).as("the background compaction reached the stalled call").isTrue();
+      assertThat(stall.thread().getName()).startsWith("tracestore-maintenance-");
+      int blocks = store.blockMetas().size();
+
+      ack(store, new RandomSpans(73).traces(60, 5), acked);
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (store.blockMetas().size() == blocks && System.nanoTime() < deadline) {
+        Thread.sleep(10); // the background cut runs every 20 ms once the spans are 50 ms old
+      }
+      assertThat(store.blockMetas()).as("a background cut during the stalled compaction").hasSize(blocks + 1);
+      assertServes(store, acked, "while the background compaction is stalled");
+
+      stall.release();
+      assertThat(stall.awaitFinished(WAIT)).isTrue();
+    }
+    assertStoredExactlyOnce(memory, acked);
+  }
+
+  @Test
   void closeRefusesNewAppendsAndWaitsForACutStalledInItsUploadThatIsReleasedWithinTheBound() throws Exception {
     InMemoryObjectStore memory = new InMemoryObjectStore();
     FaultyObjectStore objects = faulty(memory);
