@@ -47,8 +47,15 @@ import org.slf4j.LoggerFactory;
  * head → flushing → committed block, and each move adds it to the next place before removing it
  * from the previous one; readers look in the same order, so none misses a span mid-move (a span
  * seen twice is merged by span id). {@code compactLock} lets one compaction run at a time; it
- * plans and commits under {@code cutLock} but reads and encodes its inputs without it, so cuts are
- * not held up by a merge.
+ * plans and swaps the block list under {@code cutLock} but checks, reads, encodes and uploads its
+ * block without it, so cuts are not held up by a merge (the tenant index settles a race with a
+ * block-list change: an output whose inputs are no longer live is not served).
+ *
+ * <p>Storage calls that stall: none of this class's locks that {@code append}, {@code search} or
+ * {@code findTrace} take is held across a storage call, so a stalled upload or index write holds
+ * up only the cut or compaction making it (and, for an index write, other index writes: they are
+ * serialized by the catalog). A read that stalls holds up the reads waiting for the same data. {@link #close()} waits for
+ * such a call for a bounded time and then gives up cleanly (see there).
  */
 final class DefaultTraceStore implements TraceStore {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultTraceStore.class);
@@ -77,6 +84,14 @@ final class DefaultTraceStore implements TraceStore {
       new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final ThreadLocal<ByteSink> sinks = ThreadLocal.withInitial(() -> new ByteSink(64 * 1024));
   private volatile boolean closed;
+  /** True while a cut asked for by an append waits to run: one queued request at a time, however many appends ask. */
+  private final java.util.concurrent.atomic.AtomicBoolean cutRequested = new java.util.concurrent.atomic.AtomicBoolean();
+  /** Set under appendLock when close() begins: appends from then on are refused, so close cuts every acknowledged span. */
+  private volatile boolean closing;
+  /** How long close() waits for a cut or compaction stalled in a storage call. */
+  private volatile java.time.Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+  /** The default of {@link #closeTimeout}. */
+  static final java.time.Duration DEFAULT_CLOSE_TIMEOUT = java.time.Duration.ofMinutes(1);
   /** Searches, with the caches and threads of {@link TraceStoreConfig#searchOptions()}. */
   private final SearchEngine searchEngine;
   /** Decoded dictionary pages, shared by every block reader of the store. */
@@ -112,7 +127,9 @@ final class DefaultTraceStore implements TraceStore {
       this.wal = null;
     }
     this.metrics = StoreMetrics.register(meterProvider, config.tenant(), head::spanCount, head::bytes, head::traceCount, blocks::size);
-    this.maintenance = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+    // two threads: a background compaction (minutes for a big merge, or stalled on storage) never
+    // holds up the background cuts, which run on the other one
+    this.maintenance = new java.util.concurrent.ScheduledThreadPoolExecutor(2, r -> {
       Thread t = new Thread(r, "tracestore-maintenance-" + config.tenant());
       t.setDaemon(true);
       return t;
@@ -200,6 +217,14 @@ final class DefaultTraceStore implements TraceStore {
     }
   }
 
+  /** Sets how long {@link #close()} waits for a storage call in progress (tests shorten it). */
+  void closeTimeout(java.time.Duration timeout) {
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("closeTimeout must not be negative, got " + timeout);
+    }
+    this.closeTimeout = timeout;
+  }
+
   @Override
   public void append(Collection<Span> batch) {
     try {
@@ -226,6 +251,9 @@ final class DefaultTraceStore implements TraceStore {
     appendLock.lock();
     try {
       ensureOpen();
+      if (closing) {
+        throw new IllegalStateException("the trace store is closing");
+      }
       long now = System.nanoTime();
       checkLimits(spans, sizes, now);
       if (wal != null) {
@@ -239,8 +267,15 @@ final class DefaultTraceStore implements TraceStore {
     if (sink != null && sink.array().length > 16 * 1024 * 1024) {
       sinks.remove(); // do not keep a huge buffer per thread
     }
-    if (head.bytes() >= config.maxBlockBytes() && !cutLock.isLocked()) {
-      maintenance.execute(this::maintain);
+    if (head.bytes() >= config.maxBlockBytes() && !cutLock.isLocked() && !closing && cutRequested.compareAndSet(false, true)) {
+      try {
+        maintenance.execute(() -> {
+          cutRequested.set(false);
+          maintain();
+        });
+      } catch (java.util.concurrent.RejectedExecutionException closingNow) {
+        cutRequested.set(false); // close() began after this batch was stored: it cuts the batch itself
+      }
     }
   }
 
@@ -458,29 +493,30 @@ final class DefaultTraceStore implements TraceStore {
   /** Deletes blocks no longer in the block list once the grace period has passed (or at close). */
   private void retire(List<BlockReader> group) {
     pendingDeletions.add(group);
-    maintenance.schedule(() -> {
-      if (pendingDeletions.remove(group)) {
-        deleteBlocks(group);
-      }
-    }, COMPACTION_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    try {
+      maintenance.schedule(() -> {
+        if (pendingDeletions.remove(group)) {
+          deleteBlocks(group);
+        }
+      }, COMPACTION_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      // a compaction that finished while close() ran: close (or a later garbage collection) deletes them
+    }
   }
 
-  /** Writes the blocks of {@code group} as one; returns how many blocks that removed. */
   /**
-   * Writes the blocks of {@code group} as one; returns how many blocks that removed. Checks,
-   * reads and encodes without the cut lock (cuts go on); commits and swaps the block list under it,
-   * and only if every input is still served (else the work is dropped, nothing changed).
+   * Writes the blocks of {@code group} as one; returns how many blocks that removed. Checks, reads,
+   * encodes and commits without the cut lock, so cuts go on however long the uploads take (or
+   * stall); swaps the block list under it. An input that left the block list meanwhile (quarantine,
+   * another process's compaction seen by a poll) makes the work be dropped before the commit, or
+   * makes the tenant index retire the output as superseded after it: either way no span is served
+   * twice from blocks, and none is lost (the inputs stay until the output is served).
    */
   private int merge(List<BlockReader> group) {
     if (group.size() < 2) {
       return 0;
     }
-    cutLock.lock();
-    try {
-      group = intact(group); // may quarantine: a block-list change
-    } finally {
-      cutLock.unlock();
-    }
+    group = intact(group); // reads every input whole; may quarantine
     if (group.size() < 2) {
       return 0;
     }
@@ -490,18 +526,20 @@ final class DefaultTraceStore implements TraceStore {
     }
     BlockWriter.EncodedBlock encoded = blockWriter.encode(config.tenant(), spans);
     spans = null; // the encoded block is all that is needed now
+    if (closing || !blocks.containsAll(group)) {
+      LOG.info("compaction of {} blocks dropped: the block list changed while it ran", group.size());
+      return 0;
+    }
+    BlockMeta meta = catalog.commit(encoded, group.stream().map(BlockReader::meta).toList());
+    if (!catalog.serves(meta.blockId())) {
+      LOG.warn("compacted block {} was superseded: its inputs were replaced or quarantined while it ran", meta.blockId());
+      return 0;
+    }
     cutLock.lock();
     try {
-      if (closed || !blocks.containsAll(group)) {
-        LOG.info("compaction of {} blocks dropped: the block list changed while it ran", group.size());
-        return 0;
+      if (blocks.stream().noneMatch(b -> b.meta().blockId().equals(meta.blockId()))) {
+        blocks.add(reader(meta)); // before the inputs leave: no reader misses a span (a poll may have added it already)
       }
-      BlockMeta meta = catalog.commit(encoded, group.stream().map(BlockReader::meta).toList());
-      if (!catalog.serves(meta.blockId())) {
-        LOG.warn("compacted block {} was superseded: another compactor replaced its inputs", meta.blockId());
-        return 0;
-      }
-      blocks.add(reader(meta)); // before the inputs leave: no reader misses a span
       blocks.removeAll(group);
       metrics.blocksCompacted(group.size());
       retire(group);
@@ -531,7 +569,10 @@ final class DefaultTraceStore implements TraceStore {
     }
   }
 
-  /** The blocks of {@code group} whose data passes its checksum; the others are quarantined and dropped. */
+  /**
+   * The blocks of {@code group} whose data passes its checksum; the others are quarantined and
+   * dropped. Reads without the cut lock, like a read that finds a block damaged.
+   */
   private List<BlockReader> intact(List<BlockReader> group) {
     List<BlockReader> ok = new ArrayList<>(group.size());
     for (BlockReader b : group) {
@@ -614,6 +655,9 @@ final class DefaultTraceStore implements TraceStore {
       long nextSegment = -1;
       appendLock.lock();
       try {
+        if (closed) {
+          return; // a cut that waited out a close that gave up: the WAL is closed, the next open replays it
+        }
         long now = System.nanoTime();
         HeadBlock.Taken taken = head.take(all, now - config.traceIdle().toNanos());
         if (taken.spans().isEmpty()) {
@@ -670,38 +714,113 @@ final class DefaultTraceStore implements TraceStore {
     }
   }
 
+  /**
+   * Refuses new appends, cuts everything in memory into a block, stores the index, deletes blocks
+   * replaced by compaction, and releases the resources.
+   *
+   * <p>Bounded, however a storage call stalls (in a background cut or compaction, in the final
+   * cut's own upload, in an index write): close waits at most {@link #closeTimeout} (one minute
+   * unless set) for a background cut or compaction, then interrupts it, and at most that again for
+   * the final work, which runs on its own thread and is interrupted and abandoned at the bound. Then
+   * close gives up cleanly rather than hang: the store is closed, the WAL and the store it owns are
+   * released, and if spans may not have reached a block it throws a {@link StorageException}
+   * saying how many. Those spans are in the WAL (when there is one) and the next open replays them
+   * (a stalled call that returns later finishes its commit or fails, without harm: readers merge a
+   * span found twice by span id). Without a WAL they are lost, as in a crash. A skipped index
+   * flush or block deletion is retried by the next process, harmless to lose.
+   *
+   * @throws StorageException if the final cut failed, or close gave up with spans possibly not in a block
+   */
   @Override
   public void close() {
     if (closed) {
       return;
     }
-    maintenance.shutdown();
+    long bound = closeTimeout.toNanos();
+    appendLock.lock();
     try {
-      maintenance.awaitTermination(1, TimeUnit.MINUTES);
+      if (closing) {
+        return; // another thread is closing
+      }
+      closing = true; // from now on every acknowledged span is in memory when the final cut takes it
+    } finally {
+      appendLock.unlock();
+    }
+    maintenance.shutdown();
+    java.util.concurrent.FutureTask<Void> finalWork = new java.util.concurrent.FutureTask<>(() -> {
+      try {
+        cut(true);
+      } finally {
+        // blocks replaced by compaction: no reader of this store is left, delete them now
+        for (List<BlockReader> group; (group = pendingDeletions.poll()) != null; ) {
+          deleteBlocks(group);
+        }
+        catalog.flush();
+      }
+      return null;
+    });
+    String gaveUp = null;
+    RuntimeException failure = null;
+    try {
+      if (!maintenance.awaitTermination(bound, TimeUnit.NANOSECONDS)) {
+        LOG.warn("tenant {}: a background cut or compaction still runs after {}; interrupting it", config.tenant(), closeTimeout);
+        maintenance.shutdownNow();
+      }
+      Thread closer = new Thread(finalWork, "tracestore-close-" + config.tenant());
+      closer.setDaemon(true);
+      closer.start();
+      finalWork.get(bound, TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      gaveUp = "after " + closeTimeout;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-    try {
-      cut(true);
+      gaveUp = "when interrupted";
+    } catch (java.util.concurrent.ExecutionException e) {
+      failure = e.getCause() instanceof RuntimeException r ? r
+          : new StorageException("could not close the store: " + e.getCause().getMessage(), e.getCause());
     } finally {
+      if (gaveUp != null) {
+        finalWork.cancel(true); // interrupts a wait for the cut lock or a storage call that heeds interrupts
+      }
       closed = true;
       metrics.close();
       searchEngine.close();
-      // blocks replaced by compaction: no reader of this store is left, delete them now
-      for (List<BlockReader> group; (group = pendingDeletions.poll()) != null; ) {
-        deleteBlocks(group);
-      }
-      catalog.flush();
       try {
         if (wal != null) {
-          wal.close();
+          appendLock.lock(); // a cut abandoned above may still roll the log under this lock
+          try {
+            wal.close();
+          } finally {
+            appendLock.unlock();
+          }
         }
         if (ownsStore) {
           store.close();
         }
       } catch (IOException e) {
-        throw new StorageException("could not close the store: " + e.getMessage(), e);
+        if (failure == null) {
+          failure = new StorageException("could not close the store: " + e.getMessage(), e);
+        }
       }
+    }
+    if (gaveUp != null) {
+      long unwritten = head.spanCount();
+      for (Flushing f : flushing) {
+        unwritten += f.byTrace().values().stream().mapToLong(List::size).sum();
+      }
+      if (unwritten > 0) {
+        String where = wal != null ? "they are in the write-ahead log in " + config.walDirectory() + " and the next open replays them"
+            : "there is no write-ahead log: they are lost";
+        LOG.error("tenant {}: close gave up {} waiting for storage; about {} span(s) may not be in a block: {}",
+            config.tenant(), gaveUp, unwritten, where);
+        throw new StorageException("close gave up " + gaveUp + " waiting for a stalled storage call; about " + unwritten
+            + " span(s) may not be in a block: " + where);
+      }
+      LOG.warn("tenant {}: close gave up {} waiting for storage after every span was in a block; the index flush or the deletion"
+          + " of compacted blocks is left to the next process", config.tenant(), gaveUp);
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 }

@@ -8,9 +8,7 @@ import io.tracestore.api.StorageException;
 import io.tracestore.api.Trace;
 import io.tracestore.api.TraceId;
 import io.tracestore.api.TraceStore;
-import io.tracestore.spi.ObjectStore;
 import io.tracestore.storage.local.LocalObjectStore;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,69 +86,16 @@ class ConcurrencyAndFaultsTest {
     }
   }
 
-  /** Fails every put of a data file while {@code failing} is set. */
-  private static final class FailingStore implements ObjectStore {
-    private final ObjectStore delegate;
-    volatile boolean failing;
-
-    FailingStore(ObjectStore delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public void put(String key, byte[] data) throws IOException {
-      if (failing && key.endsWith("data.parquet")) {
-        throw new IOException("injected failure writing " + key);
-      }
-      delegate.put(key, data);
-    }
-
-    @Override
-    public boolean putIfAbsent(String key, byte[] data) throws IOException {
-      return delegate.putIfAbsent(key, data);
-    }
-
-    @Override
-    public byte[] get(String key) throws IOException {
-      return delegate.get(key);
-    }
-
-    @Override
-    public byte[] getRange(String key, long offset, int length) throws IOException {
-      return delegate.getRange(key, offset, length);
-    }
-
-    @Override
-    public long size(String key) throws IOException {
-      return delegate.size(key);
-    }
-
-    @Override
-    public boolean exists(String key) throws IOException {
-      return delegate.exists(key);
-    }
-
-    @Override
-    public List<String> list(String prefix) throws IOException {
-      return delegate.list(prefix);
-    }
-
-    @Override
-    public boolean delete(String key) throws IOException {
-      return delegate.delete(key);
-    }
-  }
-
   @Test
   void aFailedBlockUploadKeepsTheSpansReadableAndInTheWalUntilARetrySucceeds() throws Exception {
     List<Span> spans = new RandomSpans(77).traces(600, 10);
     Map<TraceId, List<Span>> expected = RandomSpans.byTrace(spans);
     Path wal = dir.resolve("wal");
     try (LocalObjectStore local = new LocalObjectStore(dir.resolve("data"))) {
-      FailingStore store = new FailingStore(local);
+      FaultyObjectStore store = new FaultyObjectStore(local);
       TraceStore ts = TraceStores.builder().objectStore(store).walDirectory(wal).fsyncPolicy(FsyncPolicy.ALWAYS).build();
       ts.append(spans.subList(0, 300));
-      store.failing = true;
+      store.failWhen(c -> c.op() == FaultyObjectStore.Op.PUT && c.key().endsWith("data.parquet"));
       assertThatThrownBy(ts::flush).isInstanceOf(StorageException.class).hasMessageContaining("injected failure");
       ts.append(spans.subList(300, spans.size()));
       for (Map.Entry<TraceId, List<Span>> e : expected.entrySet()) {

@@ -7,87 +7,20 @@ import io.tracestore.api.Trace;
 import io.tracestore.api.TraceId;
 import io.tracestore.api.TraceStore;
 import io.tracestore.spi.ObjectStore;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every storage call made while cutting blocks and compacting them is failed in turn; whatever
- * the failure point, the store stays readable with nothing lost, and a healthy reopen shows every
- * span exactly once.
+ * Every storage call (of every kind) made while opening, cutting blocks, rewriting the index and
+ * compacting is failed in turn; whatever the failure point, the store stays readable with nothing
+ * lost, and a healthy reopen shows every span exactly once. Stalled calls: {@link StalledStorageTest}.
  */
 class FaultInjectionTest {
   @TempDir Path dir;
-
-  /** Fails the {@code failAt}-th mutating or reading call (1-based); counts calls otherwise. */
-  private static final class FaultyStore implements ObjectStore {
-    private final ObjectStore delegate;
-    private final int failAt;
-    final AtomicInteger calls = new AtomicInteger();
-    volatile boolean armed = true;
-
-    FaultyStore(ObjectStore delegate, int failAt) {
-      this.delegate = delegate;
-      this.failAt = failAt;
-    }
-
-    private void maybeFail(String what, String key) throws IOException {
-      if (calls.incrementAndGet() == failAt && armed) {
-        throw new IOException("injected failure of call " + failAt + ": " + what + " " + key);
-      }
-    }
-
-    @Override
-    public void put(String key, byte[] data) throws IOException {
-      maybeFail("put", key);
-      delegate.put(key, data);
-    }
-
-    @Override
-    public boolean putIfAbsent(String key, byte[] data) throws IOException {
-      maybeFail("putIfAbsent", key);
-      return delegate.putIfAbsent(key, data);
-    }
-
-    @Override
-    public byte[] get(String key) throws IOException {
-      maybeFail("get", key);
-      return delegate.get(key);
-    }
-
-    @Override
-    public byte[] getRange(String key, long offset, int length) throws IOException {
-      maybeFail("getRange", key);
-      return delegate.getRange(key, offset, length);
-    }
-
-    @Override
-    public long size(String key) throws IOException {
-      return delegate.size(key);
-    }
-
-    @Override
-    public boolean exists(String key) throws IOException {
-      return delegate.exists(key);
-    }
-
-    @Override
-    public List<String> list(String prefix) throws IOException {
-      maybeFail("list", prefix);
-      return delegate.list(prefix);
-    }
-
-    @Override
-    public boolean delete(String key) throws IOException {
-      maybeFail("delete", key);
-      return delegate.delete(key);
-    }
-  }
 
   /** Three cuts then a compaction, tolerating the injected failure wherever it lands. */
   private static void workload(TraceStore store, List<List<Span>> batches) {
@@ -121,18 +54,18 @@ class FaultInjectionTest {
     // count the calls of a clean run
     int total;
     try (ObjectStore local = new io.tracestore.core.storage.InMemoryObjectStore()) {
-      FaultyStore counting = new FaultyStore(local, -1);
+      FaultyObjectStore counting = new FaultyObjectStore(local);
       try (TraceStore store = open(counting, dir.resolve("clean/wal"))) {
         workload(store, batches);
       }
-      total = counting.calls.get();
+      total = counting.calls(FaultyObjectStore.Op.ALL);
     }
     assertThat(total).isGreaterThan(10);
     for (int failAt = 1; failAt <= total; failAt++) {
       Path root = dir.resolve("f" + failAt);
       ObjectStore local = new io.tracestore.core.storage.InMemoryObjectStore(); // survives the "crash"
       {
-        FaultyStore faulty = new FaultyStore(local, failAt);
+        FaultyObjectStore faulty = new FaultyObjectStore(local).failNth(failAt, FaultyObjectStore.Op.ALL);
         TraceStore store;
         try {
           store = open(faulty, root.resolve("wal"));
@@ -140,7 +73,7 @@ class FaultInjectionTest {
           continue; // failing to open is allowed; nothing was written yet
         }
         workload(store, batches);
-        faulty.armed = false; // a failed read is an error by design; check what the failure left
+        faulty.heal(); // a failed read is an error by design; check what the failure left
         for (List<Span> batch : batches) {
           for (Map.Entry<TraceId, List<Span>> e : RandomSpans.byTrace(batch).entrySet()) {
             assertThat(store.findTrace(e.getKey())).as("failure at call %d, before restart", failAt)

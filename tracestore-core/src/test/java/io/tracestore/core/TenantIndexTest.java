@@ -17,7 +17,6 @@ import io.tracestore.core.catalog.TenantCatalog;
 import io.tracestore.core.catalog.TenantIndex;
 import io.tracestore.core.storage.InMemoryObjectStore;
 import io.tracestore.spi.ObjectStore;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,7 +30,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,76 +56,6 @@ class TenantIndexTest {
   private static void assertHolds(TraceStore store, List<Span> spans, String as) {
     for (Map.Entry<TraceId, List<Span>> e : RandomSpans.byTrace(spans).entrySet()) {
       assertThat(store.findTrace(e.getKey())).as(as).contains(new Trace(e.getKey(), e.getValue()));
-    }
-  }
-
-  /** Fails (with an IOException) every call for which {@code failIf} holds while armed. */
-  private static final class FaultyStore implements ObjectStore {
-    final ObjectStore delegate;
-    volatile Predicate<String> failIf = k -> false;
-    final List<String> puts = Collections.synchronizedList(new ArrayList<>());
-    volatile boolean listForbidden;
-
-    FaultyStore(ObjectStore delegate) {
-      this.delegate = delegate;
-    }
-
-    private void check(String what, String key) throws IOException {
-      if (failIf.test(what + " " + key)) {
-        throw new IOException("injected failure: " + what + " " + key);
-      }
-    }
-
-    @Override
-    public void put(String key, byte[] data) throws IOException {
-      check("put", key);
-      delegate.put(key, data);
-      puts.add(key);
-    }
-
-    @Override
-    public boolean putIfAbsent(String key, byte[] data) throws IOException {
-      check("putIfAbsent", key);
-      boolean done = delegate.putIfAbsent(key, data);
-      puts.add(key);
-      return done;
-    }
-
-    @Override
-    public byte[] get(String key) throws IOException {
-      check("get", key);
-      return delegate.get(key);
-    }
-
-    @Override
-    public byte[] getRange(String key, long offset, int length) throws IOException {
-      check("getRange", key);
-      return delegate.getRange(key, offset, length);
-    }
-
-    @Override
-    public long size(String key) throws IOException {
-      return delegate.size(key);
-    }
-
-    @Override
-    public boolean exists(String key) throws IOException {
-      check("exists", key);
-      return delegate.exists(key);
-    }
-
-    @Override
-    public List<String> list(String prefix) throws IOException {
-      if (listForbidden) {
-        throw new AssertionError("listed " + prefix + " although the index exists");
-      }
-      return delegate.list(prefix);
-    }
-
-    @Override
-    public boolean delete(String key) throws IOException {
-      check("delete", key);
-      return delegate.delete(key);
     }
   }
 
@@ -158,8 +86,7 @@ class TenantIndexTest {
     assertThat(TenantIndex.fromGzipJson(full.toGzipJson(), "full")).isEqualTo(full);
     assertThatThrownBy(() -> TenantIndex.fromGzipJson("{}".getBytes(), "junk")).hasMessageContaining("junk");
 
-    FaultyStore noListing = new FaultyStore(memory);
-    noListing.listForbidden = true;
+    FaultyObjectStore noListing = new FaultyObjectStore(memory).forbid(FaultyObjectStore.Op.LIST);
     try (DefaultTraceStore reopened = open(noListing)) {
       assertThat(reopened.blockMetas()).containsExactlyElementsOf(metas);
       assertHolds(reopened, a, "after reopening from the index");
@@ -224,19 +151,21 @@ class TenantIndexTest {
 
   /** Fails every attempt to store a new index version once a meta.json is put after {@link #arm}. */
   private static final class CrashAfterCommit {
-    final FaultyStore store;
+    final FaultyObjectStore store;
     volatile boolean armed;
     volatile boolean committed;
 
     CrashAfterCommit(ObjectStore delegate) {
-      store = new FaultyStore(delegate);
-      store.failIf = call -> {
-        if (armed && call.startsWith("putIfAbsent ") && call.endsWith("/meta.json")) {
+      store = new FaultyObjectStore(delegate).failWhen(call -> {
+        if (call.op() != FaultyObjectStore.Op.PUT_IF_ABSENT) {
+          return false;
+        }
+        if (armed && call.key().endsWith("/meta.json")) {
           committed = true;
           return false;
         }
-        return committed && call.startsWith("putIfAbsent " + TENANT + "/index/");
-      };
+        return committed && call.key().startsWith(TENANT + "/index/");
+      });
     }
 
     void arm() {

@@ -27,6 +27,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -96,6 +97,13 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
  * because it replaces the part of the same number, and the conditional PUT of {@link #putIfAbsent}
  * because the server decides (see above). CreateMultipartUpload, if retried after a lost answer,
  * leaves an empty upload behind that a bucket lifecycle rule for incomplete uploads removes.
+ *
+ * <p>Dead keep-alive connections: attempts that fail at once because the pooled connection they
+ * were sent on had been closed by the server (or a load balancer or NAT) while idle are not
+ * counted against the attempts: a call whose every attempt failed that way is sent again, until
+ * it has met more dead connections than a pool holds (see {@code retryingDeadConnections}). So a
+ * put after an idle period succeeds on a healthy server however many dead connections the JDK has
+ * pooled.
  *
  * <h2>Requests per operation</h2>
  *
@@ -203,8 +211,8 @@ public final class S3ObjectStore implements ObjectStore {
       return;
     }
     try {
-      client.putObject(PutObjectRequest.builder().bucket(bucket).key(k).contentLength((long) data.length).build(),
-          RequestBody.fromBytes(data));
+      PutObjectRequest request = PutObjectRequest.builder().bucket(bucket).key(k).contentLength((long) data.length).build();
+      retryingDeadConnections(() -> client.putObject(request, RequestBody.fromBytes(data)));
     } catch (SdkException e) {
       throw failure("PutObject", key, e);
     }
@@ -213,7 +221,8 @@ public final class S3ObjectStore implements ObjectStore {
   private void putMultipart(String key, String k, byte[] data) throws IOException {
     String uploadId;
     try {
-      uploadId = client.createMultipartUpload(CreateMultipartUploadRequest.builder().bucket(bucket).key(k).build()).uploadId();
+      CreateMultipartUploadRequest create = CreateMultipartUploadRequest.builder().bucket(bucket).key(k).build();
+      uploadId = retryingDeadConnections(() -> client.createMultipartUpload(create)).uploadId();
     } catch (SdkException e) {
       throw failure("CreateMultipartUpload", key, e);
     }
@@ -223,14 +232,17 @@ public final class S3ObjectStore implements ObjectStore {
       int partNumber = 1;
       for (long offset = 0; offset < data.length; offset += partSize, partNumber++) {
         int len = (int) Math.min(partSize, data.length - offset);
-        String etag = client.uploadPart(UploadPartRequest.builder().bucket(bucket).key(k).uploadId(uploadId)
-                .partNumber(partNumber).contentLength((long) len).build(),
-            RequestBody.fromBytes(Arrays.copyOfRange(data, (int) offset, (int) offset + len))).eTag();
+        UploadPartRequest part = UploadPartRequest.builder().bucket(bucket).key(k).uploadId(uploadId)
+            .partNumber(partNumber).contentLength((long) len).build();
+        int from = (int) offset;
+        String etag = retryingDeadConnections(() -> client.uploadPart(part,
+            RequestBody.fromBytes(Arrays.copyOfRange(data, from, from + len)))).eTag();
         parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
       }
       step = "CompleteMultipartUpload";
-      client.completeMultipartUpload(CompleteMultipartUploadRequest.builder().bucket(bucket).key(k).uploadId(uploadId)
-          .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()).build());
+      CompleteMultipartUploadRequest complete = CompleteMultipartUploadRequest.builder().bucket(bucket).key(k).uploadId(uploadId)
+          .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()).build();
+      retryingDeadConnections(() -> client.completeMultipartUpload(complete));
     } catch (RuntimeException | Error e) {
       abort(key, k, uploadId);
       if (e instanceof SdkException) {
@@ -242,7 +254,8 @@ public final class S3ObjectStore implements ObjectStore {
 
   private void abort(String key, String k, String uploadId) {
     try {
-      client.abortMultipartUpload(AbortMultipartUploadRequest.builder().bucket(bucket).key(k).uploadId(uploadId).build());
+      AbortMultipartUploadRequest abort = AbortMultipartUploadRequest.builder().bucket(bucket).key(k).uploadId(uploadId).build();
+      retryingDeadConnections(() -> client.abortMultipartUpload(abort));
     } catch (SdkException e) {
       LOG.warn("could not abort multipart upload of s3://{}/{}; a lifecycle rule for incomplete uploads removes it: {}",
           bucket, k, describe(e));
@@ -266,7 +279,7 @@ public final class S3ObjectStore implements ObjectStore {
         .contentLength((long) data.length).metadata(Map.of(WRITER_META, token)).build();
     for (int conflicts = 0; ; conflicts++) {
       try {
-        client.putObject(request, RequestBody.fromBytes(data));
+        retryingDeadConnections(() -> client.putObject(request, RequestBody.fromBytes(data))); // same token: see above
         return true;
       } catch (SdkException e) {
         int status = status(e);
@@ -292,7 +305,8 @@ public final class S3ObjectStore implements ObjectStore {
   public byte[] get(String key) throws IOException {
     String k = objectKey(key);
     try {
-      ResponseBytes<GetObjectResponse> bytes = client.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(k).build());
+      GetObjectRequest request = GetObjectRequest.builder().bucket(bucket).key(k).build();
+      ResponseBytes<GetObjectResponse> bytes = retryingDeadConnections(() -> client.getObjectAsBytes(request));
       return bytes.asByteArray();
     } catch (SdkException e) {
       throw failure("GetObject", key, e);
@@ -315,8 +329,8 @@ public final class S3ObjectStore implements ObjectStore {
     long last = offset + length - 1;
     byte[] data;
     try {
-      data = client.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(k)
-          .range("bytes=" + offset + "-" + last).build()).asByteArray();
+      GetObjectRequest request = GetObjectRequest.builder().bucket(bucket).key(k).range("bytes=" + offset + "-" + last).build();
+      data = retryingDeadConnections(() -> client.getObjectAsBytes(request)).asByteArray();
     } catch (SdkException e) {
       if (status(e) == 416) {
         throw new IOException("range " + offset + "+" + length + " is past the end of \"" + key + "\"");
@@ -356,7 +370,15 @@ public final class S3ObjectStore implements ObjectStore {
       if (!full.isEmpty()) {
         request.prefix(full);
       }
-      for (ListObjectsV2Response page : client.listObjectsV2Paginator(request.build())) {
+      List<ListObjectsV2Response> pages = new ArrayList<>();
+      String token = null;
+      do { // page by page, so that a page failed on dead connections is fetched again alone
+        ListObjectsV2Request pageRequest = request.continuationToken(token).build();
+        ListObjectsV2Response page = retryingDeadConnections(() -> client.listObjectsV2(pageRequest));
+        pages.add(page);
+        token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+      } while (token != null);
+      for (ListObjectsV2Response page : pages) {
         for (S3Object o : page.contents()) {
           String name = o.key();
           if (!name.startsWith(full)) {
@@ -384,7 +406,8 @@ public final class S3ObjectStore implements ObjectStore {
       return false;
     }
     try {
-      client.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(k).build());
+      DeleteObjectRequest request = DeleteObjectRequest.builder().bucket(bucket).key(k).build();
+      retryingDeadConnections(() -> client.deleteObject(request));
       return true;
     } catch (SdkException e) {
       throw failure("DeleteObject", key, e);
@@ -417,6 +440,89 @@ public final class S3ObjectStore implements ObjectStore {
 
   // ---------------------------------------------------------------------------------------------
 
+  /**
+   * Runs an SDK call and, if it failed only because the keep-alive connections its attempts were
+   * sent on were dead, runs it again, until the dead connections it met outnumber the ones a pool
+   * can hold ({@link #POOLED_CONNECTIONS}).
+   *
+   * <p>Why: the JDK's HTTP client (used by the SDK's URLConnection client) keeps idle connections
+   * per server in a JVM-wide pool and does not check them before reusing them for a PUT. A server,
+   * load balancer or NAT that closed them while idle makes every attempt that picks one fail at once
+   * ("Error writing request body to server", "Unexpected end of file from server", connection
+   * reset), and each such failure uses one of the SDK's attempts: with as many dead connections
+   * pooled as there are attempts, a call failed although the server was healthy. Each failure
+   * discards its connection, so after at most {@link #POOLED_CONNECTIONS} of them the pool is clean
+   * and any further failure is the server's own; it is then reported.
+   *
+   * <p>Safe: only calls that received no answer at all are run again, and every request this store
+   * sends is safe to send again (see "Retries and timeouts" above). A PUT whose body was not fully
+   * sent was not applied (S3 stores an object only once it has received all {@code Content-Length}
+   * bytes), so sending it again cannot duplicate anything; one that was fully sent and applied,
+   * its answer lost, is applied again with the same bytes; a conditional PUT is sent again with the
+   * same writer token, so the 412 that a lost success causes still resolves to {@code true}.
+   */
+  private <T> T retryingDeadConnections(java.util.function.Supplier<T> call) {
+    int dead = 0;
+    while (true) {
+      try {
+        return call.get();
+      } catch (SdkClientException e) {
+        int attempts = deadConnectionAttempts(e);
+        if (attempts == 0 || closed || Thread.currentThread().isInterrupted()) {
+          throw e;
+        }
+        dead += attempts;
+        if (dead > POOLED_CONNECTIONS) {
+          throw e;
+        }
+        LOG.debug("{} attempt(s) of an S3 request to s3://{}/{} failed on keep-alive connections the server had closed;"
+            + " sending it again on new ones", attempts, bucket, prefix);
+      }
+    }
+  }
+
+  /**
+   * The number of attempts of the failed call {@code e} if every one failed on a connection that
+   * was dead before any answer came (connection reset or closed while sending or before the status
+   * line); 0 if any attempt got an answer, timed out, could not connect or was interrupted.
+   */
+  static int deadConnectionAttempts(SdkClientException e) {
+    List<Throwable> attempts = new ArrayList<>();
+    attempts.add(e);
+    attempts.addAll(Arrays.asList(e.getSuppressed())); // the SDK adds one per earlier attempt
+    for (Throwable attempt : attempts) {
+      if (!isDeadConnection(attempt)) {
+        return 0;
+      }
+    }
+    return attempts.size();
+  }
+
+  private static boolean isDeadConnection(Throwable attempt) {
+    boolean dead = false;
+    for (Throwable t = attempt; t != null; t = t.getCause()) {
+      if (t instanceof java.net.SocketTimeoutException || t instanceof java.net.ConnectException
+          || t instanceof AbortedException || t instanceof InterruptedException
+          || t instanceof software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException
+          || t instanceof software.amazon.awssdk.core.exception.ApiCallTimeoutException
+          || t instanceof AwsServiceException) {
+        return false; // an answer, a timeout, no server, or an abort: not a dead pooled connection
+      }
+      String m = String.valueOf(t.getMessage());
+      if (m.contains("Error writing request body to server") || m.contains("Unexpected end of file from server")
+          || m.contains("Connection reset") || m.contains("Broken pipe")) {
+        dead = true;
+      }
+    }
+    return dead;
+  }
+
+  /**
+   * How many dead keep-alive connections one call may meet before its failure is reported: the
+   * JDK keeps at most {@code http.maxConnections} (default 5) idle connections per server.
+   */
+  static final int POOLED_CONNECTIONS = Math.max(1, Integer.getInteger("http.maxConnections", 5));
+
   private static void pause(int attempt) throws InterruptedIOException {
     try {
       Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(10L << Math.min(attempt, 6)) + 1);
@@ -428,7 +534,8 @@ public final class S3ObjectStore implements ObjectStore {
 
   private HeadObjectResponse head(String key, String k, String op) throws IOException {
     try {
-      return client.headObject(HeadObjectRequest.builder().bucket(bucket).key(k).build());
+      HeadObjectRequest request = HeadObjectRequest.builder().bucket(bucket).key(k).build();
+      return retryingDeadConnections(() -> client.headObject(request));
     } catch (SdkException e) {
       if (status(e) == 404) {
         return null;

@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A TCP proxy on 127.0.0.1 in front of the test S3 server. Each new connection is forwarded, or,
  * while faults are pending, reset at once ({@link #resetNext}) or read from and never answered
- * ({@link #stallNext}).
+ * ({@link #stallNext}). {@link #gate} holds forwarding until a number of connections are open (so
+ * that many concurrent requests use that many connections), and {@link #closeForwarded} closes
+ * every forwarded connection, as a server or NAT that drops idle keep-alive connections does.
  */
 final class FaultyTcpProxy implements AutoCloseable {
   private final ServerSocket server;
@@ -23,6 +25,8 @@ final class FaultyTcpProxy implements AutoCloseable {
   private final AtomicInteger resetsLeft = new AtomicInteger();
   private final AtomicInteger stallsLeft = new AtomicInteger();
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private final List<Socket> forwarded = new CopyOnWriteArrayList<>();
+  private volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
   final AtomicInteger connections = new AtomicInteger();
   private volatile boolean closed;
 
@@ -46,6 +50,22 @@ final class FaultyTcpProxy implements AutoCloseable {
     stallsLeft.set(n);
   }
 
+  /** The next {@code n} connections forward nothing until all {@code n} are open. */
+  void gate(int n) {
+    gate = new java.util.concurrent.CountDownLatch(n);
+  }
+
+  /**
+   * Closes (with a FIN, not a reset) the client side of every connection forwarded so far, as a
+   * server closing idle keep-alive connections does; the client learns of it only when it uses one.
+   */
+  void closeForwarded() {
+    for (Socket s : forwarded) {
+      closeQuietly(s);
+    }
+    forwarded.clear();
+  }
+
   private void acceptLoop() {
     while (!closed) {
       try {
@@ -61,7 +81,17 @@ final class FaultyTcpProxy implements AutoCloseable {
           Socket up = new Socket();
           up.connect(upstream, 2000);
           sockets.add(up);
-          start(() -> pipe(client, up));
+          forwarded.add(client);
+          java.util.concurrent.CountDownLatch g = gate;
+          g.countDown();
+          start(() -> {
+            try {
+              g.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            pipe(client, up);
+          });
           start(() -> pipe(up, client));
         }
       } catch (IOException e) {
