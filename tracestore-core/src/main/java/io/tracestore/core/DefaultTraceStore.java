@@ -89,9 +89,7 @@ final class DefaultTraceStore implements TraceStore {
   /** Set under appendLock when close() begins: appends from then on are refused, so close cuts every acknowledged span. */
   private volatile boolean closing;
   /** How long close() waits for a cut or compaction stalled in a storage call. */
-  private volatile java.time.Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
-  /** The default of {@link #closeTimeout}. */
-  static final java.time.Duration DEFAULT_CLOSE_TIMEOUT = java.time.Duration.ofMinutes(1);
+  private volatile java.time.Duration closeTimeout;
   /** Searches, with the caches and threads of {@link TraceStoreConfig#searchOptions()}. */
   private final SearchEngine searchEngine;
   /** Decoded dictionary pages, shared by every block reader of the store. */
@@ -104,6 +102,7 @@ final class DefaultTraceStore implements TraceStore {
     this.store = store;
     this.ownsStore = ownsStore;
     this.config = config;
+    this.closeTimeout = config.closeTimeout();
     this.blockWriter = new BlockWriter(config.blockOptions());
     // an eighth of the search budget keeps decoded dictionary pages (trace reads), the rest column vectors and blocks
     long cacheBytes = config.searchOptions().cacheBytes();

@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  *     io.tracestore.core.catalog.TenantCatalog})
  * @param compactionInterval how often the store compacts in the background ({@link
  *     io.tracestore.api.TraceStore#compact()}); zero for never (compact explicitly instead)
+ * @param closeTimeout how long {@link io.tracestore.api.TraceStore#close()} waits for storage calls
+ *     in progress, then for its final cut, before it gives up
  */
 public record TraceStoreConfig(
     String tenant,
@@ -42,7 +44,8 @@ public record TraceStoreConfig(
     BlockWriter.Options blockOptions,
     SearchOptions searchOptions,
     io.tracestore.core.catalog.TenantCatalog.Options catalogOptions,
-    Duration compactionInterval) {
+    Duration compactionInterval,
+    Duration closeTimeout) {
 
   /** The tenant used when none is named (Tempo's name for it). */
   public static final String DEFAULT_TENANT = "single-tenant";
@@ -63,6 +66,9 @@ public record TraceStoreConfig(
     Objects.requireNonNull(searchOptions, "searchOptions");
     if (compactionInterval == null || compactionInterval.isNegative()) {
       throw new IllegalArgumentException("compactionInterval must be zero (off) or positive, got " + compactionInterval);
+    }
+    if (closeTimeout == null || closeTimeout.isNegative()) {
+      throw new IllegalArgumentException("closeTimeout must not be negative, got " + closeTimeout);
     }
     Objects.requireNonNull(catalogOptions, "catalogOptions");
     requirePositive(catalogOptions.pollInterval(), "indexPollInterval");

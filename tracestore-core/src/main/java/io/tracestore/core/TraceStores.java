@@ -62,6 +62,7 @@ public final class TraceStores {
     private Path directory;
     private TraceStoreConfig.SearchOptions searchOptions = TraceStoreConfig.SearchOptions.DEFAULT;
     private Duration compactionInterval = Duration.ofMinutes(10);
+    private Duration closeTimeout = Duration.ofMinutes(1);
     private io.tracestore.core.catalog.TenantCatalog.Options catalogOptions = io.tracestore.core.catalog.TenantCatalog.Options.DEFAULT;
 
     private Builder() {}
@@ -187,6 +188,17 @@ public final class TraceStores {
       return this;
     }
 
+    /**
+     * How long {@link TraceStore#close()} waits for a cut or compaction stuck in a storage call,
+     * and then for its own final cut (default 1 min each). If storage does not answer in time,
+     * close gives up with a {@link io.tracestore.api.StorageException}: the spans not yet in a
+     * block are replayed from the write-ahead log at the next open (lost without one).
+     */
+    public Builder closeTimeout(Duration timeout) {
+      this.closeTimeout = Objects.requireNonNull(timeout);
+      return this;
+    }
+
     /** Blocks one search scans at once (default: one per core; 1 = on the caller's thread). */
     public Builder searchThreads(int threads) {
       this.searchOptions = new TraceStoreConfig.SearchOptions(searchOptions.cacheBytes(), threads);
@@ -236,7 +248,7 @@ public final class TraceStores {
       }
       TraceStoreConfig config = new TraceStoreConfig(tenant, wal, fsyncPolicy, fsyncInterval, maxBlockBytes,
           maxBlockAge, traceIdle, limits, blockRetention, blockOptions, searchOptions, catalogOptions,
-          compactionInterval);
+          compactionInterval, closeTimeout);
       return DefaultTraceStore.open(store, owns, config, meterProvider);
     }
   }
