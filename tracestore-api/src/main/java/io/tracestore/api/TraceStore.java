@@ -97,8 +97,9 @@ public interface TraceStore extends AutoCloseable {
   java.util.List<AttributeValue> tagValues(String tag, long startUnixNano, long endUnixNano, int limit);
 
   /**
-   * Merges small committed blocks that cover the same hour into larger ones, merging the fragments
-   * of traces split across them and dropping spans stored twice. Readers see every span
+   * Merges small committed blocks that cover the same hour into larger ones (2–4 blocks of one
+   * compaction level per merge, pass after pass until nothing is left to merge), merging the
+   * fragments of traces split across them and dropping spans stored twice. Readers see every span
    * throughout (a span may be in an old and the new block for a moment; reads merge by span id);
    * replaced blocks are deleted after a grace period. Safe to run while appending and reading.
    *

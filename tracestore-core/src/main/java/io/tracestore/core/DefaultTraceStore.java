@@ -409,6 +409,8 @@ final class DefaultTraceStore implements TraceStore {
 
   /** Blocks covering the same window of this length are merged by {@link #compact()}. */
   static final long COMPACTION_WINDOW_NANOS = TimeUnit.HOURS.toNanos(1);
+  /** The most blocks one merge reads (Tempo's default). */
+  static final int MAX_COMPACTION_INPUTS = 4;
   /** The most spans one compacted block receives. */
   static final long MAX_COMPACTED_SPANS = 5_000_000;
   /** How long replaced blocks stay readable for searches and lookups already running. */
@@ -416,6 +418,21 @@ final class DefaultTraceStore implements TraceStore {
 
   @Override
   public int compact() {
+    // pass after pass until nothing merges: blocks climb the levels until each window holds at
+    // most one block per level (closed windows: until no two small blocks are left)
+    int removed = 0;
+    for (int pass = 0; pass < 64; pass++) {
+      int r = compactPass();
+      removed += r;
+      if (r == 0) {
+        break;
+      }
+    }
+    return removed;
+  }
+
+  /** One compaction pass: retention, then the merges {@link #plan} picks; returns the blocks removed. */
+  private int compactPass() {
     ensureOpen();
     compactLock.lock(); // one compaction at a time
     try {
@@ -426,27 +443,7 @@ final class DefaultTraceStore implements TraceStore {
         catalog.poll();
         syncBlocks();
         removed = expire();
-        Map<Long, List<BlockReader>> windows = new java.util.TreeMap<>();
-        for (BlockReader b : blocks) {
-          windows.computeIfAbsent(b.meta().minStartUnixNano() / COMPACTION_WINDOW_NANOS, k -> new ArrayList<>()).add(b);
-        }
-        for (List<BlockReader> window : windows.values()) {
-          List<BlockReader> group = new ArrayList<>();
-          long spans = 0;
-          for (BlockReader b : window) {
-            if (b.meta().spanCount() >= MAX_COMPACTED_SPANS / 2) {
-              continue; // a big block is done: merging small ones into it would rewrite it again and again
-            }
-            if (!group.isEmpty() && spans + b.meta().spanCount() > MAX_COMPACTED_SPANS) {
-              groups.add(group);
-              group = new ArrayList<>();
-              spans = 0;
-            }
-            group.add(b);
-            spans += b.meta().spanCount();
-          }
-          groups.add(group);
-        }
+        groups = plan(blocks, System.currentTimeMillis() * 1_000_000L);
       } finally {
         cutLock.unlock();
       }
@@ -460,13 +457,59 @@ final class DefaultTraceStore implements TraceStore {
     }
   }
 
+  /**
+   * The merges of one compaction pass, Tempo's way: blocks are grouped by the hour their spans
+   * start in, and within a window by compaction level (a block cut from the head is level 0, a
+   * merge's output one above its highest input), so a span is rewritten about once per level and
+   * write amplification stays logarithmic. Each merge takes 2 to {@link #MAX_COMPACTION_INPUTS}
+   * blocks, oldest first, of at most {@link #MAX_COMPACTED_SPANS} spans together; blocks of half
+   * that or more are done. Windows older than the current and the previous hour merge across
+   * levels, so the leftovers of each level still come together once no new blocks arrive.
+   */
+  static List<List<BlockReader>> plan(java.util.Collection<BlockReader> blocks, long nowUnixNano) {
+    Map<Long, Map<Integer, List<BlockReader>>> windows = new java.util.TreeMap<>();
+    long currentWindow = nowUnixNano / COMPACTION_WINDOW_NANOS;
+    for (BlockReader b : blocks) {
+      if (b.meta().spanCount() >= MAX_COMPACTED_SPANS / 2) {
+        continue; // a big block is done: merging small ones into it would rewrite it again and again
+      }
+      long window = b.meta().minStartUnixNano() / COMPACTION_WINDOW_NANOS;
+      int level = window >= currentWindow - 1 ? b.meta().compactionLevel() : 0; // closed windows: one pool
+      windows.computeIfAbsent(window, k -> new java.util.TreeMap<>()).computeIfAbsent(level, k -> new ArrayList<>()).add(b);
+    }
+    List<List<BlockReader>> groups = new ArrayList<>();
+    for (Map<Integer, List<BlockReader>> levels : windows.values()) {
+      for (List<BlockReader> pool : levels.values()) {
+        pool.sort(java.util.Comparator.comparingLong((BlockReader b) -> b.meta().minStartUnixNano())
+            .thenComparing(b -> b.meta().blockId()));
+        List<BlockReader> group = new ArrayList<>();
+        long spans = 0;
+        for (BlockReader b : pool) {
+          if (!group.isEmpty() && (group.size() == MAX_COMPACTION_INPUTS || spans + b.meta().spanCount() > MAX_COMPACTED_SPANS)) {
+            if (group.size() >= 2) {
+              groups.add(group);
+            }
+            group = new ArrayList<>();
+            spans = 0;
+          }
+          group.add(b);
+          spans += b.meta().spanCount();
+        }
+        if (group.size() >= 2) {
+          groups.add(group);
+        }
+      }
+    }
+    return groups;
+  }
+
   /** The background compactor's run; never throws. */
   private void compactQuietly() {
     if (closed) {
       return;
     }
     try {
-      int removed = compact();
+      int removed = compactPass();
       if (removed > 0) {
         LOG.info("background compaction of tenant {} removed {} block(s)", config.tenant(), removed);
       }
@@ -524,6 +567,8 @@ final class DefaultTraceStore implements TraceStore {
       spans.addAll(b.readAll());
     }
     BlockWriter.EncodedBlock encoded = blockWriter.encode(config.tenant(), spans);
+    int level = 1 + group.stream().mapToInt(b -> b.meta().compactionLevel()).max().orElse(0);
+    encoded = new BlockWriter.EncodedBlock(encoded.meta().withCompactionLevel(level), encoded.data());
     spans = null; // the encoded block is all that is needed now
     if (closing || !blocks.containsAll(group)) {
       LOG.info("compaction of {} blocks dropped: the block list changed while it ran", group.size());

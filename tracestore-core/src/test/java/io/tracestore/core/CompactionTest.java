@@ -77,6 +77,86 @@ class CompactionTest {
     }
   }
 
+  private static final long HOUR = java.util.concurrent.TimeUnit.HOURS.toNanos(1);
+
+  /** A reader of a block that exists only as a meta (the planner reads nothing). */
+  private static io.tracestore.core.block.BlockReader block(String id, long start, long spans, int level) {
+    TraceId t = TraceId.of(1, 1);
+    BlockMeta meta = new BlockMeta(BlockMeta.FORMAT_VERSION, id, "t", 0, start, start + 1, t, t, spans, 1, List.of(), List.of(),
+        1, "00000000", List.of()).withCompactionLevel(level);
+    return new io.tracestore.core.block.BlockReader(new io.tracestore.core.storage.InMemoryObjectStore(), meta);
+  }
+
+  private static List<List<String>> ids(List<List<io.tracestore.core.block.BlockReader>> groups) {
+    return groups.stream().map(g -> g.stream().map(b -> b.meta().blockId()).toList()).toList();
+  }
+
+  @Test
+  void aCompactionPassMergesTwoToFourBlocksOfOneLevelPerHourOldestFirst() {
+    long now = 100 * HOUR + HOUR / 2;
+    List<io.tracestore.core.block.BlockReader> blocks = new ArrayList<>();
+    for (int i = 0; i < 10; i++) { // level 0 of the current hour, started in reverse order
+      blocks.add(block("a" + i, now - i * 1_000, 1_000, 0));
+    }
+    blocks.add(block("l1-x", now - HOUR, 5_000, 1)); // previous hour, levels still apart
+    blocks.add(block("l1-y", now - HOUR + 1, 5_000, 1));
+    blocks.add(block("l2-z", now - HOUR + 2, 5_000, 2));
+    blocks.add(block("big", now, DefaultTraceStore.MAX_COMPACTED_SPANS / 2, 0)); // done: never an input
+    List<List<String>> groups = ids(DefaultTraceStore.plan(blocks, now));
+    assertThat(groups).containsExactlyInAnyOrder(
+        List.of("a9", "a8", "a7", "a6"), List.of("a5", "a4", "a3", "a2"), List.of("a1", "a0"), List.of("l1-x", "l1-y"));
+  }
+
+  @Test
+  void windowsOlderThanAnHourAgoMergeAcrossLevelsAndRespectTheSpanLimit() {
+    long now = 100 * HOUR;
+    long old = 90 * HOUR;
+    List<io.tracestore.core.block.BlockReader> blocks = List.of(
+        block("x0", old, 10, 0), block("x1", old + 1, 10, 1), block("x2", old + 2, 10, 3),
+        block("y0", 50 * HOUR, DefaultTraceStore.MAX_COMPACTED_SPANS / 2 - 1, 0),
+        block("y1", 50 * HOUR + 1, DefaultTraceStore.MAX_COMPACTED_SPANS / 2 - 1, 2),
+        block("y2", 50 * HOUR + 2, 3, 0),
+        block("lonely", 20 * HOUR, 10, 0));
+    assertThat(ids(DefaultTraceStore.plan(blocks, now))).containsExactlyInAnyOrder(
+        List.of("x0", "x1", "x2"), List.of("y0", "y1"));
+  }
+
+  @Test
+  void compactRunsPassesUntilTheBlocksOfAnHourHaveClimbedToOneBlock() throws Exception {
+    // every trace moved into the middle of the previous hour: a window still compacted by level
+    long previousHour = (System.currentTimeMillis() * 1_000_000L / HOUR - 1) * HOUR;
+    Random random = new Random(8);
+    List<Span> spans = new ArrayList<>();
+    for (List<Span> trace : RandomSpans.byTrace(new RandomSpans(5).traces(2_000, 10)).values()) {
+      long first = trace.stream().mapToLong(Span::startUnixNano).min().orElseThrow();
+      long shift = previousHour + HOUR / 4 + (long) (random.nextDouble() * HOUR / 4) - first;
+      for (Span s : trace) {
+        spans.add(s.toBuilder().startUnixNano(s.startUnixNano() + shift).endUnixNano(s.endUnixNano() + shift).build());
+      }
+    }
+    Map<TraceId, List<Span>> expected = RandomSpans.byTrace(spans);
+    try (TraceStore store = TraceStores.builder().directory(dir.resolve("levels")).fsyncPolicy(FsyncPolicy.NEVER)
+        .compactionInterval(java.time.Duration.ZERO).build()) {
+      DefaultTraceStore impl = (DefaultTraceStore) store;
+      List<TraceId> ids = new ArrayList<>(expected.keySet());
+      for (int part = 0; part < 10; part++) { // 10 level-0 blocks
+        List<Span> batch = new ArrayList<>();
+        for (int i = part; i < ids.size(); i += 10) {
+          batch.addAll(expected.get(ids.get(i)));
+        }
+        store.append(batch);
+        store.flush();
+      }
+      assertThat(impl.blockMetas()).hasSize(10).allMatch(m -> m.compactionLevel() == 0)
+          .allMatch(m -> m.minStartUnixNano() / HOUR == previousHour / HOUR);
+      assertThat(store.compact()).isEqualTo(9); // 10 -> 3 of level 1 (4 + 4 + 2) -> 1 of level 2
+      assertThat(impl.blockMetas()).singleElement().satisfies(m -> assertThat(m.compactionLevel()).isEqualTo(2));
+      for (Map.Entry<TraceId, List<Span>> e : expected.entrySet()) {
+        assertThat(store.findTrace(e.getKey()).orElseThrow().spans()).containsExactlyInAnyOrderElementsOf(e.getValue());
+      }
+    }
+  }
+
   @Test
   void compactionDeletesBlocksOlderThanTheRetentionAndKeepsNewerOnes() {
     long now = System.currentTimeMillis() * 1_000_000L;

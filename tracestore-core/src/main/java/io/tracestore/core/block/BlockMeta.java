@@ -32,6 +32,8 @@ import java.util.Objects;
  * @param dataSize bytes of {@code data.parquet}
  * @param dataCrc32c CRC32C of {@code data.parquet}, as 8 hex digits
  * @param rowGroups per row group: rows and trace-id range, in file order
+ * @param compactionLevel 0 for a block cut from the head; a compaction's output is one above its
+ *     highest input (absent in older {@code meta.json}: 0)
  */
 public record BlockMeta(
     int formatVersion,
@@ -48,7 +50,8 @@ public record BlockMeta(
     List<DedicatedColumn> dedicatedSpanColumns,
     long dataSize,
     String dataCrc32c,
-    List<RowGroup> rowGroups) {
+    List<RowGroup> rowGroups,
+    int compactionLevel) {
 
   public static final int FORMAT_VERSION = 1;
   private static final JsonFactory JSON = new JsonFactory();
@@ -59,6 +62,25 @@ public record BlockMeta(
     dedicatedResourceColumns = List.copyOf(dedicatedResourceColumns);
     dedicatedSpanColumns = List.copyOf(dedicatedSpanColumns);
     rowGroups = List.copyOf(rowGroups);
+    if (compactionLevel < 0) {
+      throw new IllegalArgumentException("compaction level " + compactionLevel);
+    }
+  }
+
+  /** A meta of compaction level 0 (a block cut from the head). */
+  public BlockMeta(int formatVersion, String blockId, String tenant, long createdUnixMilli, long minStartUnixNano,
+      long maxEndUnixNano, TraceId minTraceId, TraceId maxTraceId, long spanCount, long traceCount,
+      List<DedicatedColumn> dedicatedResourceColumns, List<DedicatedColumn> dedicatedSpanColumns, long dataSize,
+      String dataCrc32c, List<RowGroup> rowGroups) {
+    this(formatVersion, blockId, tenant, createdUnixMilli, minStartUnixNano, maxEndUnixNano, minTraceId, maxTraceId,
+        spanCount, traceCount, dedicatedResourceColumns, dedicatedSpanColumns, dataSize, dataCrc32c, rowGroups, 0);
+  }
+
+  /** This meta with compaction level {@code level}. */
+  public BlockMeta withCompactionLevel(int level) {
+    return new BlockMeta(formatVersion, blockId, tenant, createdUnixMilli, minStartUnixNano, maxEndUnixNano, minTraceId,
+        maxTraceId, spanCount, traceCount, dedicatedResourceColumns, dedicatedSpanColumns, dataSize, dataCrc32c, rowGroups,
+        level);
   }
 
   /** One row group's rows and trace-id range. */
@@ -101,6 +123,7 @@ public record BlockMeta(
       g.writeEndObject();
       g.writeNumberField("dataSize", dataSize);
       g.writeStringField("dataCrc32c", dataCrc32c);
+      g.writeNumberField("compactionLevel", compactionLevel);
       g.writeArrayFieldStart("rowGroups");
       for (RowGroup rg : rowGroups) {
         g.writeStartObject();
@@ -150,6 +173,7 @@ public record BlockMeta(
       List<DedicatedColumn> dedRes = List.of();
       List<DedicatedColumn> dedSpan = List.of();
       Long dataSize = null;
+      int level = 0;
       String crc = null;
       List<RowGroup> rowGroups = new ArrayList<>();
       while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -168,6 +192,7 @@ public record BlockMeta(
           case "traceCount" -> traces = p.getLongValue();
           case "dataSize" -> dataSize = p.getLongValue();
           case "dataCrc32c" -> crc = p.getText();
+          case "compactionLevel" -> level = p.getIntValue();
           case "dedicatedColumns" -> {
             expect(t, JsonToken.START_OBJECT, source);
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -213,7 +238,7 @@ public record BlockMeta(
           require(maxEnd, "maxEndUnixNano", source), require(minTrace, "minTraceId", source),
           require(maxTrace, "maxTraceId", source), require(spans, "spanCount", source),
           require(traces, "traceCount", source), dedRes, dedSpan, require(dataSize, "dataSize", source),
-          require(crc, "dataCrc32c", source), rowGroups);
+          require(crc, "dataCrc32c", source), rowGroups, level);
     } catch (IOException | IllegalArgumentException e) {
       throw new CorruptDataException(source + ": malformed meta.json: " + e.getMessage(), e);
     }
