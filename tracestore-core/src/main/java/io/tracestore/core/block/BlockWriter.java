@@ -15,14 +15,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.zip.CRC32C;
+import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ParquetProperties;
-import org.apache.parquet.conf.ParquetConfiguration;
-import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.compression.CompressionCodecFactory;
+import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
+import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.schema.MessageType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,10 @@ public final class BlockWriter {
   public record Options(int rowGroupRows, int pageRows, int maxDedicatedColumns, double minDedicatedFraction, int zstdLevel) {
     public static final Options DEFAULT = new Options(100_000, 10_000, 20, 0.05, 3);
   }
+
+  /** Buffered bytes at which a row group is cut before it reaches {@link Options#rowGroupRows()}. */
+  private static final long ROW_GROUP_BYTES = 512L * 1024 * 1024;
+  private static final int SIZE_CHECK_ROWS = 4096;
 
   private final Options options;
 
@@ -72,47 +77,21 @@ public final class BlockWriter {
     List<DedicatedColumn> dedicatedResource = chooseDedicated(rows, true);
     List<DedicatedColumn> dedicatedSpan = chooseDedicated(rows, false);
     String blockId = UUID.randomUUID().toString();
-    SpanWriteSupport support = new SpanWriteSupport(dedicatedResource, dedicatedSpan,
-        Map.of("tracestore.block.format", Integer.toString(BlockMeta.FORMAT_VERSION), "tracestore.block.id", blockId));
+    MessageType schema = BlockSchema.schema(dedicatedResource, dedicatedSpan);
+    Map<String, String> fileMetadata = Map.of(
+        "tracestore.block.format", Integer.toString(BlockMeta.FORMAT_VERSION), "tracestore.block.id", blockId);
     ByteArrayOutputFile file = new ByteArrayOutputFile();
-    long traces = 0;
+    long traces = countTraces(rows);
     long minStart = Long.MAX_VALUE;
     long maxEnd = Long.MIN_VALUE;
-    TraceId previous = null;
+    for (SpanRow row : rows) {
+      Span s = row.span();
+      minStart = Math.min(minStart, s.startUnixNano());
+      maxEnd = Math.max(maxEnd, s.endUnixNano());
+    }
     List<BlockMetaData> footerBlocks;
-    try (ParquetWriter<SpanRow> writer = new Builder(file, support)
-        .withConf(new PlainParquetConfiguration())
-        .withCodecFactory(new CodecFactory(options.zstdLevel()))
-        .withCompressionCodec(CompressionCodecName.ZSTD)
-        .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
-        .withDictionaryEncoding(true)
-        // ids are near-unique: a dictionary only costs, and parquet-java drops the bloom filter of a
-        // fully dictionary-encoded chunk
-        .withDictionaryEncoding(BlockSchema.TRACE_ID, false)
-        .withDictionaryEncoding(BlockSchema.SPAN_ID, false)
-        .withDictionaryEncoding(BlockSchema.PARENT_SPAN_ID, false)
-        .withRowGroupRowCountLimit(options.rowGroupRows())
-        .withRowGroupSize(512L * 1024 * 1024)
-        .withPageRowCountLimit(options.pageRows())
-        .withPageSize(1024 * 1024)
-        .withBloomFilterEnabled(BlockSchema.TRACE_ID, true)
-        .withBloomFilterNDV(BlockSchema.TRACE_ID, Math.max(16, countTraces(rows)))
-        .withBloomFilterFPP(BlockSchema.TRACE_ID, 0.01)
-        .withStatisticsEnabled(true)
-        .withValidation(false)
-        .build()) {
-      for (SpanRow row : rows) {
-        Span s = row.span();
-        if (!s.traceId().equals(previous)) {
-          traces++;
-          previous = s.traceId();
-        }
-        minStart = Math.min(minStart, s.startUnixNano());
-        maxEnd = Math.max(maxEnd, s.endUnixNano());
-        writer.write(row);
-      }
-      writer.close();
-      footerBlocks = writer.getFooter().getBlocks();
+    try {
+      footerBlocks = writeParquet(file, schema, fileMetadata, rows, dedicatedResource, dedicatedSpan, traces);
     } catch (IOException e) {
       throw new StorageException("could not encode block " + blockId + ": " + e.getMessage(), e);
     }
@@ -165,6 +144,83 @@ public final class BlockWriter {
     EncodedBlock block = encode(tenant, spans);
     commit(store, block);
     return block.meta();
+  }
+
+  /** Parquet properties of a block: the same settings for every block of one writer. */
+  private ParquetProperties properties(long traces) {
+    return ParquetProperties.builder()
+        .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
+        .withDictionaryEncoding(true)
+        // ids are near-unique: a dictionary only costs, and parquet-java drops the bloom filter of a
+        // fully dictionary-encoded chunk
+        .withDictionaryEncoding(BlockSchema.TRACE_ID, false)
+        .withDictionaryEncoding(BlockSchema.SPAN_ID, false)
+        .withDictionaryEncoding(BlockSchema.PARENT_SPAN_ID, false)
+        .withRowGroupRowCountLimit(options.rowGroupRows())
+        .withPageRowCountLimit(options.pageRows())
+        .withPageSize(1024 * 1024)
+        .withBloomFilterEnabled(BlockSchema.TRACE_ID, true)
+        .withBloomFilterNDV(BlockSchema.TRACE_ID, Math.max(16, traces))
+        .withBloomFilterFPP(BlockSchema.TRACE_ID, 0.01)
+        .withStatisticsEnabled(true)
+        .build();
+  }
+
+  /**
+   * Writes {@code rows} as a Parquet file: row groups of at most {@link Options#rowGroupRows()} rows
+   * (or {@value #ROW_GROUP_BYTES} buffered bytes), each row shredded straight into the column
+   * writers. Returns the footer's row groups.
+   */
+  private List<BlockMetaData> writeParquet(ByteArrayOutputFile file, MessageType schema, Map<String, String> fileMetadata,
+      List<SpanRow> rows, List<DedicatedColumn> dedicatedResource, List<DedicatedColumn> dedicatedSpan, long traces)
+      throws IOException {
+    ParquetProperties props = properties(traces);
+    CodecFactory codecs = new CodecFactory(options.zstdLevel());
+    CompressionCodecFactory.BytesInputCompressor compressor = codecs.getCompressor(CompressionCodecName.ZSTD);
+    ParquetFileWriter fileWriter = new ParquetFileWriter(file, schema, ParquetFileWriter.Mode.CREATE, ROW_GROUP_BYTES,
+        ParquetWriter.MAX_PADDING_SIZE_DEFAULT, null, props);
+    SpanShredder shredder = new SpanShredder(schema, dedicatedResource, dedicatedSpan);
+    try {
+      fileWriter.start();
+      int next = 0;
+      while (next < rows.size()) {
+        ColumnChunkPageWriteStore pages = ColumnChunkPageWriteStore.builder()
+            .withCompressorProvider(c -> compressor)
+            .withSchema(schema)
+            .withAllocator(props.getAllocator())
+            .withColumnIndexTruncateLength(props.getColumnIndexTruncateLength())
+            .withPageWriteChecksumEnabled(props.getPageWriteChecksumEnabled())
+            .build();
+        ColumnWriteStore columns = props.newColumnWriteStore(schema, pages, pages);
+        try {
+          shredder.startRowGroup(columns);
+          int limit = Math.min(rows.size(), next + options.rowGroupRows());
+          int count = 0;
+          while (next < limit) {
+            shredder.write(rows.get(next++));
+            columns.endRecord();
+            if (++count % SIZE_CHECK_ROWS == 0 && columns.getBufferedSize() > ROW_GROUP_BYTES) {
+              break;
+            }
+          }
+          fileWriter.startBlock(count);
+          columns.flush();
+          pages.flushToFileWriter(fileWriter);
+          fileWriter.endBlock();
+        } finally {
+          columns.close();
+          pages.close();
+        }
+      }
+      fileWriter.end(fileMetadata);
+    } catch (IOException | RuntimeException e) {
+      fileWriter.abort();
+      throw e;
+    } finally {
+      compressor.release();
+      fileWriter.close();
+    }
+    return fileWriter.getFooter().getBlocks();
   }
 
   private static long countTraces(List<SpanRow> rows) {
@@ -222,27 +278,4 @@ public final class BlockWriter {
     }
   }
 
-  private static final class Builder extends ParquetWriter.Builder<SpanRow, Builder> {
-    private final SpanWriteSupport support;
-
-    Builder(OutputFile file, SpanWriteSupport support) {
-      super(file);
-      this.support = support;
-    }
-
-    @Override
-    protected Builder self() {
-      return this;
-    }
-
-    @Override
-    protected WriteSupport<SpanRow> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
-      return support;
-    }
-
-    @Override
-    protected WriteSupport<SpanRow> getWriteSupport(ParquetConfiguration conf) {
-      return support;
-    }
-  }
 }
