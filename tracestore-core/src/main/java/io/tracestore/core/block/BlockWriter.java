@@ -78,8 +78,9 @@ public final class BlockWriter {
     List<DedicatedColumn> dedicatedSpan = chooseDedicated(rows, false);
     String blockId = UUID.randomUUID().toString();
     MessageType schema = BlockSchema.schema(dedicatedResource, dedicatedSpan);
-    Map<String, String> fileMetadata = Map.of(
-        "tracestore.block.format", Integer.toString(BlockMeta.FORMAT_VERSION), "tracestore.block.id", blockId);
+    // sorted: the same spans give the same bytes apart from the block id
+    Map<String, String> fileMetadata = new java.util.TreeMap<>(Map.of(
+        "tracestore.block.format", Integer.toString(BlockMeta.FORMAT_VERSION), "tracestore.block.id", blockId));
     ByteArrayOutputFile file = new ByteArrayOutputFile();
     long traces = countTraces(rows);
     long minStart = Long.MAX_VALUE;
@@ -191,7 +192,7 @@ public final class BlockWriter {
             .withColumnIndexTruncateLength(props.getColumnIndexTruncateLength())
             .withPageWriteChecksumEnabled(props.getPageWriteChecksumEnabled())
             .build();
-        ColumnWriteStore columns = props.newColumnWriteStore(schema, pages, pages);
+        ColumnWriteStore columns = new FastColumnWriteStore(schema, pages, pages, props);
         try {
           shredder.startRowGroup(columns);
           int limit = Math.min(rows.size(), next + options.rowGroupRows());
