@@ -241,40 +241,67 @@ public final class BlockWriter {
    * per key. Spans sharing a resource instance count it without rescanning it.
    */
   private List<DedicatedColumn> chooseDedicated(List<SpanRow> rows, boolean resource) {
-    Map<DedicatedColumn, long[]> counts = new HashMap<>();
-    Map<Resource, long[]> resourceUses = new java.util.IdentityHashMap<>();
-    for (SpanRow row : rows) {
-      if (resource) {
-        resourceUses.computeIfAbsent(row.span().resource(), r -> new long[1])[0]++;
-      } else {
+    // per key, the uses of each scalar type (string, long, double, boolean)
+    Map<String, long[]> counts = new HashMap<>();
+    if (resource) {
+      Map<Resource, long[]> resourceUses = new java.util.IdentityHashMap<>();
+      Resource last = null;
+      long[] lastUses = null;
+      for (SpanRow row : rows) {
+        Resource r = row.span().resource();
+        if (r != last) {
+          last = r;
+          lastUses = resourceUses.computeIfAbsent(r, x -> new long[1]);
+        }
+        lastUses[0]++;
+      }
+      resourceUses.forEach((r, n) -> count(r.attributes(), n[0], counts));
+      counts.remove(Resource.SERVICE_NAME); // has its own column
+    } else {
+      for (SpanRow row : rows) {
         count(row.span().attributes(), 1, counts);
       }
     }
-    resourceUses.forEach((r, n) -> count(r.attributes(), n[0], counts));
-    if (resource) {
-      counts.keySet().removeIf(c -> c.key().equals(Resource.SERVICE_NAME)); // has its own column
-    }
     long min = Math.max(1, (long) Math.ceil(rows.size() * options.minDedicatedFraction()));
+    List<Map.Entry<DedicatedColumn, Long>> candidates = new ArrayList<>();
+    counts.forEach((key, byType) -> {
+      for (int t = 0; t < SCALAR_TYPES.length; t++) {
+        if (byType[t] >= min) {
+          candidates.add(Map.entry(new DedicatedColumn(key, SCALAR_TYPES[t]), byType[t]));
+        }
+      }
+    });
+    candidates.sort(Comparator.<Map.Entry<DedicatedColumn, Long>>comparingLong(e -> -e.getValue())
+        .thenComparing(e -> e.getKey().key()).thenComparing(e -> e.getKey().type()));
     java.util.Set<String> taken = new java.util.HashSet<>();
     List<DedicatedColumn> chosen = new ArrayList<>();
-    counts.entrySet().stream()
-        .filter(e -> e.getValue()[0] >= min)
-        .sorted(Comparator.<Map.Entry<DedicatedColumn, long[]>>comparingLong(e -> -e.getValue()[0])
-            .thenComparing(e -> e.getKey().key()).thenComparing(e -> e.getKey().type()))
-        .forEach(e -> {
-          if (chosen.size() < options.maxDedicatedColumns() && taken.add(e.getKey().key())) {
-            chosen.add(e.getKey());
-          }
-        });
+    for (Map.Entry<DedicatedColumn, Long> e : candidates) {
+      if (chosen.size() < options.maxDedicatedColumns() && taken.add(e.getKey().key())) {
+        chosen.add(e.getKey());
+      }
+    }
     return chosen;
   }
 
-  private static void count(Attributes attrs, long times, Map<DedicatedColumn, long[]> counts) {
-    for (int i = 0; i < attrs.size(); i++) {
-      AttributeValue.Type t = attrs.value(i).type();
-      if (t == AttributeValue.Type.STRING || t == AttributeValue.Type.LONG
-          || t == AttributeValue.Type.DOUBLE || t == AttributeValue.Type.BOOLEAN) {
-        counts.computeIfAbsent(new DedicatedColumn(attrs.key(i), t), k -> new long[1])[0] += times;
+  private static final AttributeValue.Type[] SCALAR_TYPES = {
+      AttributeValue.Type.STRING, AttributeValue.Type.LONG, AttributeValue.Type.DOUBLE, AttributeValue.Type.BOOLEAN};
+
+  private static void count(Attributes attrs, long times, Map<String, long[]> counts) {
+    for (int i = 0, n = attrs.size(); i < n; i++) {
+      int t = switch (attrs.value(i).type()) {
+        case STRING -> 0;
+        case LONG -> 1;
+        case DOUBLE -> 2;
+        case BOOLEAN -> 3;
+        default -> -1;
+      };
+      if (t >= 0) {
+        long[] byType = counts.get(attrs.key(i));
+        if (byType == null) {
+          byType = new long[SCALAR_TYPES.length];
+          counts.put(attrs.key(i), byType);
+        }
+        byType[t] += times;
       }
     }
   }

@@ -168,6 +168,7 @@ final class FastColumnWriteStore implements ColumnWriteStore {
     private final PrimitiveType type;
     private final PrimitiveTypeName typeName;
     private final PrimitiveComparator<Binary> binaryOrder;
+    private final boolean unsignedLexicographic;
     private final PageWriter pageWriter;
     private final BloomFilterWriteStore bloomStore;
     private final BloomFilter bloom;
@@ -215,6 +216,8 @@ final class FastColumnWriteStore implements ColumnWriteStore {
     private boolean firstPage = true;
     private boolean usedDictionary;
     private final IdentityHashMap<Binary, Integer> byInstance;
+    private Binary lastDictionaryBinary;
+    private int lastDictionaryId;
     private final HashMap<Binary, Integer> byValue;
     private final LongIntMap byLong;
     private final List<Binary> binaryEntries;
@@ -234,6 +237,7 @@ final class FastColumnWriteStore implements ColumnWriteStore {
       this.type = path.getPrimitiveType();
       this.typeName = type.getPrimitiveTypeName();
       this.binaryOrder = type.comparator();
+      this.unsignedLexicographic = binaryOrder == PrimitiveComparator.UNSIGNED_LEXICOGRAPHICAL_BINARY_COMPARATOR;
       this.pageWriter = pageWriter;
       this.props = props;
       this.maxRep = path.getMaxRepetitionLevel();
@@ -283,6 +287,17 @@ final class FastColumnWriteStore implements ColumnWriteStore {
         this.bloom = null;
       }
       resetPageStatistics();
+    }
+
+    /**
+     * The column's order on binaries: unsigned lexicographic, compared on the backing arrays, for
+     * strings, plain binaries and fixed-length ids; else the type's comparator.
+     */
+    private int compareBinary(Binary a, Binary b) {
+      if (!unsignedLexicographic) {
+        return binaryOrder.compare(a, b);
+      }
+      return Arrays.compareUnsigned(a.getBytesUnsafe(), 0, a.length(), b.getBytesUnsafe(), 0, b.length());
     }
 
     private static int bitWidth(int max) {
@@ -341,9 +356,9 @@ final class FastColumnWriteStore implements ColumnWriteStore {
             minBinary = value;
             maxBinary = value;
             hasMinMax = true;
-          } else if (binaryOrder.compare(value, minBinary) < 0) {
+          } else if (compareBinary(value, minBinary) < 0) {
             minBinary = value;
-          } else if (binaryOrder.compare(value, maxBinary) > 0) {
+          } else if (compareBinary(value, maxBinary) > 0) {
             maxBinary = value;
           }
         }
@@ -468,18 +483,22 @@ final class FastColumnWriteStore implements ColumnWriteStore {
     }
 
     private int binaryId(Binary value) {
+      if (value == lastDictionaryBinary) {
+        return lastDictionaryId;
+      }
       Integer id = byInstance.get(value);
-      if (id != null) {
-        return id;
-      }
-      id = byValue.get(value);
       if (id == null) {
-        id = dictionarySize++;
-        byValue.put(value, id);
-        binaryEntries.add(value);
-        dictionaryByteSize += typeName == PrimitiveTypeName.BINARY ? 4 + value.length() : value.length();
+        id = byValue.get(value);
+        if (id == null) {
+          id = dictionarySize++;
+          byValue.put(value, id);
+          binaryEntries.add(value);
+          dictionaryByteSize += typeName == PrimitiveTypeName.BINARY ? 4 + value.length() : value.length();
+        }
+        byInstance.put(value, id);
       }
-      byInstance.put(value, id);
+      lastDictionaryBinary = value;
+      lastDictionaryId = id;
       return id;
     }
 
@@ -518,7 +537,7 @@ final class FastColumnWriteStore implements ColumnWriteStore {
 
     private int compareEntries(int a, int b) {
       return switch (typeName) {
-        case BINARY, FIXED_LEN_BYTE_ARRAY -> binaryOrder.compare(binaryEntries.get(a), binaryEntries.get(b));
+        case BINARY, FIXED_LEN_BYTE_ARRAY -> compareBinary(binaryEntries.get(a), binaryEntries.get(b));
         case INT32, INT64 -> Long.compare(longEntries[a], longEntries[b]);
         default -> 0; // doubles keep their statistics per value
       };
@@ -550,9 +569,9 @@ final class FastColumnWriteStore implements ColumnWriteStore {
             minBinary = v;
             maxBinary = v;
             hasMinMax = true;
-          } else if (binaryOrder.compare(v, minBinary) < 0) {
+          } else if (compareBinary(v, minBinary) < 0) {
             minBinary = v;
-          } else if (binaryOrder.compare(v, maxBinary) > 0) {
+          } else if (compareBinary(v, maxBinary) > 0) {
             maxBinary = v;
           }
         }
@@ -679,9 +698,9 @@ final class FastColumnWriteStore implements ColumnWriteStore {
             minBinary = v;
             maxBinary = v;
             hasMinMax = true;
-          } else if (binaryOrder.compare(v, minBinary) < 0) {
+          } else if (compareBinary(v, minBinary) < 0) {
             minBinary = v;
-          } else if (binaryOrder.compare(v, maxBinary) > 0) {
+          } else if (compareBinary(v, maxBinary) > 0) {
             maxBinary = v;
           }
         }

@@ -134,11 +134,22 @@ final class RleHybridEncoder {
   private void pack8() {
     int w = bitWidth;
     ensure(w);
+    int[] v = buffered;
+    if (w <= 8) {
+      // 8 values of at most 8 bits fit in one long
+      long mask = (1L << w) - 1;
+      long acc = (v[0] & mask) | (v[1] & mask) << w | (v[2] & mask) << (2 * w) | (v[3] & mask) << (3 * w)
+          | (v[4] & mask) << (4 * w) | (v[5] & mask) << (5 * w) | (v[6] & mask) << (6 * w) | (v[7] & mask) << (7 * w);
+      for (int i = 0; i < w; i++) {
+        out[size++] = (byte) (acc >>> (8 * i));
+      }
+      return;
+    }
     long acc = 0;
     int bits = 0;
     long mask = w == 32 ? 0xFFFFFFFFL : (1L << w) - 1;
     for (int i = 0; i < 8; i++) {
-      acc |= (buffered[i] & mask) << bits;
+      acc |= (v[i] & mask) << bits;
       bits += w;
       while (bits >= 8) {
         out[size++] = (byte) acc;

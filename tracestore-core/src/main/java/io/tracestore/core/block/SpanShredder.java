@@ -47,7 +47,10 @@ final class SpanShredder {
   private final Map<String, Integer> dedicatedResourceIndex = new HashMap<>();
   private final Map<String, Binary> utf8Cache = new HashMap<>();
   private final Map<Resource, Split> resourceSplits = new IdentityHashMap<>();
-  private final Map<Attributes, Split> scopeSplits = new IdentityHashMap<>();
+  private final Map<InstrumentationScope, ScopeStrings> scopeStrings = new IdentityHashMap<>();
+  private SpanRow.TraceSummary lastSummary;
+  private Binary lastRootService;
+  private Binary lastRootName;
   private final byte[] id8 = new byte[8];
   private final byte[] id16 = new byte[16];
   private TraceId lastTraceId;
@@ -195,8 +198,13 @@ final class SpanShredder {
     nestedSetRight.write(row.nestedSetRight(), 0, 0);
     parentIndex.write(row.parentIndex(), 0, 0);
     SpanRow.TraceSummary t = row.trace();
-    traceRootService.write(utf8(t.rootService()), 0, 0);
-    traceRootName.write(utf8(t.rootName()), 0, 0);
+    if (t != lastSummary) {
+      lastSummary = t;
+      lastRootService = utf8(t.rootService());
+      lastRootName = utf8(t.rootName());
+    }
+    traceRootService.write(lastRootService, 0, 0);
+    traceRootName.write(lastRootName, 0, 0);
     traceStart.write(t.startUnixNano(), 0, 0);
     traceDuration.write(t.durationNanos(), 0, 0);
 
@@ -214,26 +222,21 @@ final class SpanShredder {
     for (int d = 0; d < dedicatedResourceCols.length; d++) {
       dedicated(dedicatedResourceCols[d], dedicatedResource[d].type(), rs.dedicated[d]);
     }
-    optString(resourceSchemaUrl, r.schemaUrl());
+    optBinary(resourceSchemaUrl, rs.schemaUrl);
     resourceDropped.write(r.droppedAttributesCount(), 0, 0);
     resourceAttrs.write(0, rs.attrs, rs.rest, rs.rest.length);
 
     InstrumentationScope sc = s.scope();
-    optString(scopeName, sc.name());
-    optString(scopeVersion, sc.version());
-    optString(scopeSchemaUrl, sc.schemaUrl());
-    scopeDropped.write(sc.droppedAttributesCount(), 0, 0);
-    Attributes sca = sc.attributes();
-    if (sca.isEmpty()) {
-      scopeAttrs.writeNull(0);
-    } else {
-      Split ss = scopeSplits.get(sca);
-      if (ss == null) {
-        ss = splitPlain(sca);
-        scopeSplits.put(sca, ss);
-      }
-      scopeAttrs.write(0, sca, ss.rest, ss.rest.length);
+    ScopeStrings ss = scopeStrings.get(sc);
+    if (ss == null) {
+      ss = new ScopeStrings(optUtf8(sc.name()), optUtf8(sc.version()), optUtf8(sc.schemaUrl()), allIndexes(sc.attributes()));
+      scopeStrings.put(sc, ss);
     }
+    optBinary(scopeName, ss.name);
+    optBinary(scopeVersion, ss.version);
+    optBinary(scopeSchemaUrl, ss.schemaUrl);
+    scopeDropped.write(sc.droppedAttributesCount(), 0, 0);
+    scopeAttrs.write(0, sc.attributes(), ss.attrs, ss.attrs.length);
 
     Attributes sa = s.attributes();
     int restCount = splitSpan(sa);
@@ -302,6 +305,19 @@ final class SpanShredder {
     return lastTraceIdBinary;
   }
 
+  /** The UTF-8 of a string that is absent when null or empty, else null. */
+  private Binary optUtf8(String value) {
+    return value != null && !value.isEmpty() ? utf8(value) : null;
+  }
+
+  private static void optBinary(ColumnWriter c, Binary value) {
+    if (value != null) {
+      c.write(value, 0, 1);
+    } else {
+      c.writeNull(0, 0);
+    }
+  }
+
   private void optString(ColumnWriter c, String value) {
     if (value != null && !value.isEmpty()) {
       c.write(utf8(value), 0, 1);
@@ -330,7 +346,10 @@ final class SpanShredder {
    * (a {@link Binary} for a string column, else the {@link AttributeValue}) and the indexes of the
    * attributes left for the generic list.
    */
-  private record Split(Binary serviceName, Object[] dedicated, Attributes attrs, int[] rest) {}
+  private record Split(Binary serviceName, Object[] dedicated, Attributes attrs, int[] rest, Binary schemaUrl) {}
+
+  /** A scope's strings, encoded once per instance, and the indexes of all its attributes. */
+  private record ScopeStrings(Binary name, Binary version, Binary schemaUrl, int[] attrs) {}
 
   private Split splitResource(Resource r) {
     Attributes a = r.attributes();
@@ -352,15 +371,15 @@ final class SpanShredder {
         rest[n++] = i;
       }
     }
-    return new Split(service, values, a, java.util.Arrays.copyOf(rest, n));
+    return new Split(service, values, a, java.util.Arrays.copyOf(rest, n), optUtf8(r.schemaUrl()));
   }
 
-  private static Split splitPlain(Attributes a) {
-    int[] rest = new int[a.size()];
-    for (int i = 0; i < rest.length; i++) {
-      rest[i] = i;
+  private static int[] allIndexes(Attributes a) {
+    int[] all = new int[a.size()];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = i;
     }
-    return new Split(null, null, a, rest);
+    return all;
   }
 
   /** Fills {@link #spanValues} and {@link #spanRest} for a span's attributes; returns the rest's size. */
