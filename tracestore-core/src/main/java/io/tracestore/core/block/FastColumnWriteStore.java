@@ -250,6 +250,11 @@ final class FastColumnWriteStore implements ColumnWriteStore {
       if (typeName == PrimitiveTypeName.FLOAT || typeName == PrimitiveTypeName.INT96) {
         throw new IllegalArgumentException("no fast writer for " + typeName + " column " + path);
       }
+      // integer statistics are kept with signed comparison
+      if ((typeName == PrimitiveTypeName.INT32 && type.comparator().compare(-1, 0) > 0)
+          || (typeName == PrimitiveTypeName.INT64 && type.comparator().compare(-1L, 0L) > 0)) {
+        throw new IllegalArgumentException("no fast writer for unsigned integer column " + path);
+      }
       if (props.isByteStreamSplitEnabled(path)) {
         throw new IllegalArgumentException("no fast writer for byte-stream-split column " + path);
       }
@@ -593,12 +598,13 @@ final class FastColumnWriteStore implements ColumnWriteStore {
       }
     }
 
+    /**
+     * What parquet-java's page-size check sees: the levels encoded so far plus the values' plain
+     * size (exactly what its dictionary-with-fallback writers report; its delta and RLE writers
+     * report their encoded size, which the plain size bounds).
+     */
     long currentPageBufferedSize() {
       long levels = (repLevels == null ? 0 : repLevels.size()) + (defLevels == null ? 0 : defLevels.size());
-      if (dictionaryEnabled) {
-        return levels + rawDataByteSize;
-      }
-      // parquet-java's plain writers report what they buffered; the raw size is close enough
       return levels + rawDataByteSize;
     }
 
