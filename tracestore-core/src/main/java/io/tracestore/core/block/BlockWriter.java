@@ -15,14 +15,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.zip.CRC32C;
+import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ParquetProperties;
-import org.apache.parquet.conf.ParquetConfiguration;
-import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.compression.CompressionCodecFactory;
+import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
+import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.schema.MessageType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,10 @@ public final class BlockWriter {
   public record Options(int rowGroupRows, int pageRows, int maxDedicatedColumns, double minDedicatedFraction, int zstdLevel) {
     public static final Options DEFAULT = new Options(100_000, 2_500, 20, 0.05, 3);
   }
+
+  /** Buffered bytes at which a row group is cut before it reaches {@link Options#rowGroupRows()}. */
+  private static final long ROW_GROUP_BYTES = 512L * 1024 * 1024;
+  private static final int SIZE_CHECK_ROWS = 4096;
 
   private final Options options;
 
@@ -72,47 +77,22 @@ public final class BlockWriter {
     List<DedicatedColumn> dedicatedResource = chooseDedicated(rows, true);
     List<DedicatedColumn> dedicatedSpan = chooseDedicated(rows, false);
     String blockId = UUID.randomUUID().toString();
-    SpanWriteSupport support = new SpanWriteSupport(dedicatedResource, dedicatedSpan,
-        Map.of("tracestore.block.format", Integer.toString(BlockMeta.FORMAT_VERSION), "tracestore.block.id", blockId));
+    MessageType schema = BlockSchema.schema(dedicatedResource, dedicatedSpan);
+    // sorted: the same spans give the same bytes apart from the block id
+    Map<String, String> fileMetadata = new java.util.TreeMap<>(Map.of(
+        "tracestore.block.format", Integer.toString(BlockMeta.FORMAT_VERSION), "tracestore.block.id", blockId));
     ByteArrayOutputFile file = new ByteArrayOutputFile();
-    long traces = 0;
+    long traces = countTraces(rows);
     long minStart = Long.MAX_VALUE;
     long maxEnd = Long.MIN_VALUE;
-    TraceId previous = null;
+    for (SpanRow row : rows) {
+      Span s = row.span();
+      minStart = Math.min(minStart, s.startUnixNano());
+      maxEnd = Math.max(maxEnd, s.endUnixNano());
+    }
     List<BlockMetaData> footerBlocks;
-    try (ParquetWriter<SpanRow> writer = new Builder(file, support)
-        .withConf(new PlainParquetConfiguration())
-        .withCodecFactory(new CodecFactory(options.zstdLevel()))
-        .withCompressionCodec(CompressionCodecName.ZSTD)
-        .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
-        .withDictionaryEncoding(true)
-        // ids are near-unique: a dictionary only costs, and parquet-java drops the bloom filter of a
-        // fully dictionary-encoded chunk
-        .withDictionaryEncoding(BlockSchema.TRACE_ID, false)
-        .withDictionaryEncoding(BlockSchema.SPAN_ID, false)
-        .withDictionaryEncoding(BlockSchema.PARENT_SPAN_ID, false)
-        .withRowGroupRowCountLimit(options.rowGroupRows())
-        .withRowGroupSize(512L * 1024 * 1024)
-        .withPageRowCountLimit(options.pageRows())
-        .withPageSize(1024 * 1024)
-        .withBloomFilterEnabled(BlockSchema.TRACE_ID, true)
-        .withBloomFilterNDV(BlockSchema.TRACE_ID, Math.max(16, countTraces(rows)))
-        .withBloomFilterFPP(BlockSchema.TRACE_ID, 0.01)
-        .withStatisticsEnabled(true)
-        .withValidation(false)
-        .build()) {
-      for (SpanRow row : rows) {
-        Span s = row.span();
-        if (!s.traceId().equals(previous)) {
-          traces++;
-          previous = s.traceId();
-        }
-        minStart = Math.min(minStart, s.startUnixNano());
-        maxEnd = Math.max(maxEnd, s.endUnixNano());
-        writer.write(row);
-      }
-      writer.close();
-      footerBlocks = writer.getFooter().getBlocks();
+    try {
+      footerBlocks = writeParquet(file, schema, fileMetadata, rows, dedicatedResource, dedicatedSpan, traces);
     } catch (IOException e) {
       throw new StorageException("could not encode block " + blockId + ": " + e.getMessage(), e);
     }
@@ -167,6 +147,83 @@ public final class BlockWriter {
     return block.meta();
   }
 
+  /** Parquet properties of a block: the same settings for every block of one writer. */
+  private ParquetProperties properties(long traces) {
+    return ParquetProperties.builder()
+        .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
+        .withDictionaryEncoding(true)
+        // ids are near-unique: a dictionary only costs, and parquet-java drops the bloom filter of a
+        // fully dictionary-encoded chunk
+        .withDictionaryEncoding(BlockSchema.TRACE_ID, false)
+        .withDictionaryEncoding(BlockSchema.SPAN_ID, false)
+        .withDictionaryEncoding(BlockSchema.PARENT_SPAN_ID, false)
+        .withRowGroupRowCountLimit(options.rowGroupRows())
+        .withPageRowCountLimit(options.pageRows())
+        .withPageSize(1024 * 1024)
+        .withBloomFilterEnabled(BlockSchema.TRACE_ID, true)
+        .withBloomFilterNDV(BlockSchema.TRACE_ID, Math.max(16, traces))
+        .withBloomFilterFPP(BlockSchema.TRACE_ID, 0.01)
+        .withStatisticsEnabled(true)
+        .build();
+  }
+
+  /**
+   * Writes {@code rows} as a Parquet file: row groups of at most {@link Options#rowGroupRows()} rows
+   * (or {@value #ROW_GROUP_BYTES} buffered bytes), each row shredded straight into the column
+   * writers. Returns the footer's row groups.
+   */
+  private List<BlockMetaData> writeParquet(ByteArrayOutputFile file, MessageType schema, Map<String, String> fileMetadata,
+      List<SpanRow> rows, List<DedicatedColumn> dedicatedResource, List<DedicatedColumn> dedicatedSpan, long traces)
+      throws IOException {
+    ParquetProperties props = properties(traces);
+    CodecFactory codecs = new CodecFactory(options.zstdLevel());
+    CompressionCodecFactory.BytesInputCompressor compressor = codecs.getCompressor(CompressionCodecName.ZSTD);
+    ParquetFileWriter fileWriter = new ParquetFileWriter(file, schema, ParquetFileWriter.Mode.CREATE, ROW_GROUP_BYTES,
+        ParquetWriter.MAX_PADDING_SIZE_DEFAULT, null, props);
+    SpanShredder shredder = new SpanShredder(schema, dedicatedResource, dedicatedSpan);
+    try {
+      fileWriter.start();
+      int next = 0;
+      while (next < rows.size()) {
+        ColumnChunkPageWriteStore pages = ColumnChunkPageWriteStore.builder()
+            .withCompressorProvider(c -> compressor)
+            .withSchema(schema)
+            .withAllocator(props.getAllocator())
+            .withColumnIndexTruncateLength(props.getColumnIndexTruncateLength())
+            .withPageWriteChecksumEnabled(props.getPageWriteChecksumEnabled())
+            .build();
+        ColumnWriteStore columns = new FastColumnWriteStore(schema, pages, pages, props);
+        try {
+          shredder.startRowGroup(columns);
+          int limit = Math.min(rows.size(), next + options.rowGroupRows());
+          int count = 0;
+          while (next < limit) {
+            shredder.write(rows.get(next++));
+            columns.endRecord();
+            if (++count % SIZE_CHECK_ROWS == 0 && columns.getBufferedSize() > ROW_GROUP_BYTES) {
+              break;
+            }
+          }
+          fileWriter.startBlock(count);
+          columns.flush();
+          pages.flushToFileWriter(fileWriter);
+          fileWriter.endBlock();
+        } finally {
+          columns.close();
+          pages.close();
+        }
+      }
+      fileWriter.end(fileMetadata);
+    } catch (IOException | RuntimeException e) {
+      fileWriter.abort();
+      throw e;
+    } finally {
+      compressor.release();
+      fileWriter.close();
+    }
+    return fileWriter.getFooter().getBlocks();
+  }
+
   private static long countTraces(List<SpanRow> rows) {
     long n = 0;
     TraceId prev = null;
@@ -184,65 +241,69 @@ public final class BlockWriter {
    * per key. Spans sharing a resource instance count it without rescanning it.
    */
   private List<DedicatedColumn> chooseDedicated(List<SpanRow> rows, boolean resource) {
-    Map<DedicatedColumn, long[]> counts = new HashMap<>();
-    Map<Resource, long[]> resourceUses = new java.util.IdentityHashMap<>();
-    for (SpanRow row : rows) {
-      if (resource) {
-        resourceUses.computeIfAbsent(row.span().resource(), r -> new long[1])[0]++;
-      } else {
+    // per key, the uses of each scalar type (string, long, double, boolean)
+    Map<String, long[]> counts = new HashMap<>();
+    if (resource) {
+      Map<Resource, long[]> resourceUses = new java.util.IdentityHashMap<>();
+      Resource last = null;
+      long[] lastUses = null;
+      for (SpanRow row : rows) {
+        Resource r = row.span().resource();
+        if (r != last) {
+          last = r;
+          lastUses = resourceUses.computeIfAbsent(r, x -> new long[1]);
+        }
+        lastUses[0]++;
+      }
+      resourceUses.forEach((r, n) -> count(r.attributes(), n[0], counts));
+      counts.remove(Resource.SERVICE_NAME); // has its own column
+    } else {
+      for (SpanRow row : rows) {
         count(row.span().attributes(), 1, counts);
       }
     }
-    resourceUses.forEach((r, n) -> count(r.attributes(), n[0], counts));
-    if (resource) {
-      counts.keySet().removeIf(c -> c.key().equals(Resource.SERVICE_NAME)); // has its own column
-    }
     long min = Math.max(1, (long) Math.ceil(rows.size() * options.minDedicatedFraction()));
+    List<Map.Entry<DedicatedColumn, Long>> candidates = new ArrayList<>();
+    counts.forEach((key, byType) -> {
+      for (int t = 0; t < SCALAR_TYPES.length; t++) {
+        if (byType[t] >= min) {
+          candidates.add(Map.entry(new DedicatedColumn(key, SCALAR_TYPES[t]), byType[t]));
+        }
+      }
+    });
+    candidates.sort(Comparator.<Map.Entry<DedicatedColumn, Long>>comparingLong(e -> -e.getValue())
+        .thenComparing(e -> e.getKey().key()).thenComparing(e -> e.getKey().type()));
     java.util.Set<String> taken = new java.util.HashSet<>();
     List<DedicatedColumn> chosen = new ArrayList<>();
-    counts.entrySet().stream()
-        .filter(e -> e.getValue()[0] >= min)
-        .sorted(Comparator.<Map.Entry<DedicatedColumn, long[]>>comparingLong(e -> -e.getValue()[0])
-            .thenComparing(e -> e.getKey().key()).thenComparing(e -> e.getKey().type()))
-        .forEach(e -> {
-          if (chosen.size() < options.maxDedicatedColumns() && taken.add(e.getKey().key())) {
-            chosen.add(e.getKey());
-          }
-        });
+    for (Map.Entry<DedicatedColumn, Long> e : candidates) {
+      if (chosen.size() < options.maxDedicatedColumns() && taken.add(e.getKey().key())) {
+        chosen.add(e.getKey());
+      }
+    }
     return chosen;
   }
 
-  private static void count(Attributes attrs, long times, Map<DedicatedColumn, long[]> counts) {
-    for (int i = 0; i < attrs.size(); i++) {
-      AttributeValue.Type t = attrs.value(i).type();
-      if (t == AttributeValue.Type.STRING || t == AttributeValue.Type.LONG
-          || t == AttributeValue.Type.DOUBLE || t == AttributeValue.Type.BOOLEAN) {
-        counts.computeIfAbsent(new DedicatedColumn(attrs.key(i), t), k -> new long[1])[0] += times;
+  private static final AttributeValue.Type[] SCALAR_TYPES = {
+      AttributeValue.Type.STRING, AttributeValue.Type.LONG, AttributeValue.Type.DOUBLE, AttributeValue.Type.BOOLEAN};
+
+  private static void count(Attributes attrs, long times, Map<String, long[]> counts) {
+    for (int i = 0, n = attrs.size(); i < n; i++) {
+      int t = switch (attrs.value(i).type()) {
+        case STRING -> 0;
+        case LONG -> 1;
+        case DOUBLE -> 2;
+        case BOOLEAN -> 3;
+        default -> -1;
+      };
+      if (t >= 0) {
+        long[] byType = counts.get(attrs.key(i));
+        if (byType == null) {
+          byType = new long[SCALAR_TYPES.length];
+          counts.put(attrs.key(i), byType);
+        }
+        byType[t] += times;
       }
     }
   }
 
-  private static final class Builder extends ParquetWriter.Builder<SpanRow, Builder> {
-    private final SpanWriteSupport support;
-
-    Builder(OutputFile file, SpanWriteSupport support) {
-      super(file);
-      this.support = support;
-    }
-
-    @Override
-    protected Builder self() {
-      return this;
-    }
-
-    @Override
-    protected WriteSupport<SpanRow> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
-      return support;
-    }
-
-    @Override
-    protected WriteSupport<SpanRow> getWriteSupport(ParquetConfiguration conf) {
-      return support;
-    }
-  }
 }

@@ -27,8 +27,7 @@ final class TraceLayout {
 
   /** The rows of a block holding {@code spans}, in block order, each (trace id, span id) once. */
   static List<SpanRow> layout(List<Span> spans) {
-    Span[] sorted = spans.toArray(new Span[0]);
-    Arrays.sort(sorted, BLOCK_ORDER);
+    Span[] sorted = sort(spans);
     List<SpanRow> rows = new ArrayList<>(sorted.length);
     int i = 0;
     while (i < sorted.length) {
@@ -42,10 +41,71 @@ final class TraceLayout {
     return rows;
   }
 
+  /** {@code spans} in {@link #BLOCK_ORDER}, comparing primitive keys copied out once per span. */
+  private static Span[] sort(List<Span> spans) {
+    SortKey[] keys = new SortKey[spans.size()];
+    int k = 0;
+    for (Span s : spans) {
+      keys[k++] = new SortKey(s);
+    }
+    Arrays.sort(keys, SortKey.ORDER);
+    Span[] sorted = new Span[keys.length];
+    for (int i = 0; i < keys.length; i++) {
+      sorted[i] = keys[i].span;
+    }
+    return sorted;
+  }
+
+  /** A span's sort key; unsigned ids are flipped so that signed comparison orders them. */
+  private static final class SortKey {
+    static final Comparator<SortKey> ORDER = (a, b) -> {
+      int c = Long.compare(a.high, b.high);
+      if (c != 0) {
+        return c;
+      }
+      c = Long.compare(a.low, b.low);
+      if (c != 0) {
+        return c;
+      }
+      c = Long.compare(a.start, b.start);
+      return c != 0 ? c : Long.compare(a.spanId, b.spanId);
+    };
+
+    final long high;
+    final long low;
+    final long start;
+    final long spanId;
+    final Span span;
+
+    SortKey(Span s) {
+      high = s.traceId().high() ^ Long.MIN_VALUE;
+      low = s.traceId().low() ^ Long.MIN_VALUE;
+      start = s.startUnixNano();
+      spanId = s.spanId().value() ^ Long.MIN_VALUE;
+      span = s;
+    }
+  }
+
   private static List<Span> dedup(Span[] sorted, int from, int to) {
     List<Span> out = new ArrayList<>(to - from);
     if (to - from == 1) {
       out.add(sorted[from]);
+      return out;
+    }
+    if (to - from <= SMALL_TRACE) {
+      long[] kept = new long[to - from];
+      int n = 0;
+      next:
+      for (int k = from; k < to; k++) {
+        long id = sorted[k].spanId().value();
+        for (int m = 0; m < n; m++) {
+          if (kept[m] == id) {
+            continue next;
+          }
+        }
+        kept[n++] = id;
+        out.add(sorted[k]);
+      }
       return out;
     }
     java.util.HashSet<SpanId> seen = new java.util.HashSet<>((to - from) * 2);
@@ -57,11 +117,33 @@ final class TraceLayout {
     return out;
   }
 
+  /** Traces up to this many spans look ids up by a linear scan rather than a hash map. */
+  private static final int SMALL_TRACE = 32;
+
+  /** The row of span id {@code id} within its trace, or -1. */
+  private static int indexOf(SpanId id, long[] ids, Map<SpanId, Integer> index) {
+    if (index != null) {
+      Integer p = index.get(id);
+      return p == null ? -1 : p;
+    }
+    long v = id.value();
+    for (int k = 0; k < ids.length; k++) {
+      if (ids[k] == v) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
   private static void layoutTrace(List<Span> trace, List<SpanRow> rows) {
     int n = trace.size();
-    Map<SpanId, Integer> index = new HashMap<>(n * 2);
+    long[] ids = new long[n];
+    Map<SpanId, Integer> index = n > SMALL_TRACE ? new HashMap<>(n * 2) : null;
     for (int k = 0; k < n; k++) {
-      index.put(trace.get(k).spanId(), k);
+      ids[k] = trace.get(k).spanId().value();
+      if (index != null) {
+        index.put(trace.get(k).spanId(), k);
+      }
     }
     int[] parent = new int[n];
     int[] childCount = new int[n];
@@ -70,8 +152,8 @@ final class TraceLayout {
     Span root = null;
     for (int k = 0; k < n; k++) {
       Span s = trace.get(k);
-      Integer p = s.isRoot() ? null : index.get(s.parentSpanId());
-      parent[k] = p == null || p == k ? -1 : p;
+      int p = s.isRoot() ? -1 : indexOf(s.parentSpanId(), ids, index);
+      parent[k] = p == k ? -1 : p;
       if (parent[k] >= 0) {
         childCount[parent[k]]++;
       }

@@ -1,0 +1,167 @@
+package io.tracestore.core.block;
+
+import java.util.Arrays;
+
+/**
+ * Parquet's RLE / bit-packing hybrid encoding (levels and dictionary ids), producing exactly the
+ * bytes of parquet-java's {@code RunLengthBitPackingHybridEncoder} (same run decisions: a value
+ * repeated 8 times or more becomes an RLE run, the rest go into bit-packed groups of 8, at most 63
+ * groups per run), without its per-value stream overhead, and with {@link #writeRepeated} for
+ * runs. Reusable through {@link #reset}; not thread-safe.
+ */
+final class RleHybridEncoder {
+  private int bitWidth;
+  private byte[] out = new byte[256];
+  private int size;
+  private final int[] buffered = new int[8];
+  private int numBuffered;
+  private int previous;
+  private int repeatCount;
+  private int bitPackedGroupCount;
+  private int bitPackedHeaderAt = -1;
+
+  RleHybridEncoder(int bitWidth) {
+    reset(bitWidth);
+  }
+
+  /** Starts a new, empty output with {@code bitWidth} bits per value (0 to 32). */
+  void reset(int bitWidth) {
+    if (bitWidth < 0 || bitWidth > 32) {
+      throw new IllegalArgumentException("bit width " + bitWidth);
+    }
+    this.bitWidth = bitWidth;
+    size = 0;
+    numBuffered = 0;
+    previous = 0;
+    repeatCount = 0;
+    bitPackedGroupCount = 0;
+    bitPackedHeaderAt = -1;
+  }
+
+  void writeInt(int value) {
+    if (value == previous) {
+      if (++repeatCount >= 8) {
+        return;
+      }
+    } else {
+      if (repeatCount >= 8) {
+        writeRleRun();
+      }
+      repeatCount = 1;
+      previous = value;
+    }
+    buffered[numBuffered++] = value;
+    if (numBuffered == 8) {
+      writeOrAppendBitPackedRun();
+    }
+  }
+
+  /** Same as {@code count} calls of {@link #writeInt(int)} with {@code value}. */
+  void writeRepeated(int value, int count) {
+    while (count > 0 && !(value == previous && repeatCount >= 8)) {
+      writeInt(value);
+      count--;
+    }
+    repeatCount += count; // counting an RLE run in progress
+  }
+
+  /** Ends the output; returns the number of valid bytes in {@link #bytes()}. */
+  int finish() {
+    if (repeatCount >= 8) {
+      writeRleRun();
+    } else if (numBuffered > 0) {
+      for (int i = numBuffered; i < 8; i++) {
+        buffered[i] = 0;
+      }
+      writeOrAppendBitPackedRun();
+      endPreviousBitPackedRun();
+    } else {
+      endPreviousBitPackedRun();
+    }
+    return size;
+  }
+
+  byte[] bytes() {
+    return out;
+  }
+
+  int size() {
+    return size;
+  }
+
+  private void writeOrAppendBitPackedRun() {
+    if (bitPackedGroupCount >= 63) {
+      endPreviousBitPackedRun();
+    }
+    if (bitPackedHeaderAt == -1) {
+      ensure(1);
+      bitPackedHeaderAt = size;
+      out[size++] = 0;
+    }
+    pack8();
+    numBuffered = 0;
+    repeatCount = 0;
+    bitPackedGroupCount++;
+  }
+
+  private void endPreviousBitPackedRun() {
+    if (bitPackedHeaderAt == -1) {
+      return;
+    }
+    out[bitPackedHeaderAt] = (byte) ((bitPackedGroupCount << 1) | 1);
+    bitPackedHeaderAt = -1;
+    bitPackedGroupCount = 0;
+  }
+
+  private void writeRleRun() {
+    endPreviousBitPackedRun();
+    ensure(5 + 4);
+    int header = repeatCount << 1;
+    while ((header & ~0x7F) != 0) {
+      out[size++] = (byte) ((header & 0x7F) | 0x80);
+      header >>>= 7;
+    }
+    out[size++] = (byte) header;
+    int bytes = (bitWidth + 7) / 8;
+    for (int i = 0; i < bytes; i++) {
+      out[size++] = (byte) (previous >>> (8 * i));
+    }
+    repeatCount = 0;
+    numBuffered = 0;
+  }
+
+  /** Packs the 8 buffered values, least significant bit first, into {@code bitWidth} bytes. */
+  private void pack8() {
+    int w = bitWidth;
+    ensure(w);
+    int[] v = buffered;
+    if (w <= 8) {
+      // 8 values of at most 8 bits fit in one long
+      long mask = (1L << w) - 1;
+      long acc = (v[0] & mask) | (v[1] & mask) << w | (v[2] & mask) << (2 * w) | (v[3] & mask) << (3 * w)
+          | (v[4] & mask) << (4 * w) | (v[5] & mask) << (5 * w) | (v[6] & mask) << (6 * w) | (v[7] & mask) << (7 * w);
+      for (int i = 0; i < w; i++) {
+        out[size++] = (byte) (acc >>> (8 * i));
+      }
+      return;
+    }
+    long acc = 0;
+    int bits = 0;
+    long mask = w == 32 ? 0xFFFFFFFFL : (1L << w) - 1;
+    for (int i = 0; i < 8; i++) {
+      acc |= (v[i] & mask) << bits;
+      bits += w;
+      while (bits >= 8) {
+        out[size++] = (byte) acc;
+        acc >>>= 8;
+        bits -= 8;
+      }
+    }
+  }
+
+  private void ensure(int more) {
+    if (size + more > out.length) {
+      out = Arrays.copyOf(out, Math.max(out.length * 2, size + more));
+    }
+  }
+}
