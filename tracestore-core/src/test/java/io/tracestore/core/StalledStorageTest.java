@@ -316,7 +316,10 @@ class StalledStorageTest {
       assertThat(compaction).as("the compaction waits for the stalled call").isNotDone();
 
       stall.release();
-      assertThat(compaction.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("three blocks merged into one").isEqualTo(2);
+      // compact() runs passes until nothing merges: the three blocks, then their output with the
+      // block cut during the stall (these spans are from 2023: old windows merge across levels)
+      assertThat(compaction.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("every block merged into one")
+          .isEqualTo(point.cutsGoOn ? 3 : 2);
       store.flush();
       assertServes(store, acked, "after the release");
     }
