@@ -409,6 +409,8 @@ final class DefaultTraceStore implements TraceStore {
 
   /** Blocks covering the same window of this length are merged by {@link #compact()}. */
   static final long COMPACTION_WINDOW_NANOS = TimeUnit.HOURS.toNanos(1);
+  /** The most passes one {@link #compact()} call runs. */
+  static final int MAX_COMPACTION_PASSES = 8;
   /** The most blocks one merge reads (Tempo's default). */
   static final int MAX_COMPACTION_INPUTS = 4;
   /** The most spans one compacted block receives. */
@@ -419,9 +421,10 @@ final class DefaultTraceStore implements TraceStore {
   @Override
   public int compact() {
     // pass after pass until nothing merges: blocks climb the levels until each window holds at
-    // most one block per level (closed windows: until no two small blocks are left)
+    // most one block per level (closed windows: until no two small blocks are left). Eight passes
+    // settle 4^8 blocks of one window; the cap ends a call while ingest keeps adding blocks.
     int removed = 0;
-    for (int pass = 0; pass < 64; pass++) {
+    for (int pass = 0; pass < MAX_COMPACTION_PASSES; pass++) {
       int r = compactPass();
       removed += r;
       if (r == 0) {
