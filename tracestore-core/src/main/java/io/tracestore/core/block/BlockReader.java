@@ -17,7 +17,6 @@ import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.TraceStoreReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.page.PageReadStore;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.internal.column.columnindex.OffsetIndex;
 import org.apache.parquet.column.values.bloomfilter.BloomFilter;
 import org.apache.parquet.hadoop.BloomFilterReader;
@@ -351,11 +350,7 @@ public final class BlockReader {
     BlockMetaData group = l.footer.getBlocks().get(rg);
     List<ColumnDescriptor> columns = l.footer.getFileMetaData().getSchema().getColumns();
     List<ColumnChunkMetaData> chunks = group.getColumns();
-    CompressionCodecName[] codecs = new CompressionCodecName[chunks.size()];
-    for (int c = 0; c < codecs.length; c++) {
-      codecs[c] = chunks.get(c).getCodec();
-    }
-    RowGroupSlice slice = RowGroupSlice.read(store, dataKey, group, columns, offsetIndexes(l)[rg], from, to, codecs, dictionaries,
+    RowGroupSlice slice = RowGroupSlice.read(store, dataKey, group, columns, offsetIndexes(l)[rg], from, to, dictionaries,
         meta.blockId(), rg);
     SpanAssembler spans = new SpanAssembler(slice::column, columns);
     int row = 0;

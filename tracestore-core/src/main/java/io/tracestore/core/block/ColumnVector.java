@@ -34,6 +34,24 @@ public final class ColumnVector {
     LEVELS_ONLY
   }
 
+  /** How a vector holds the values of {@code column}: the one mapping both decoders follow. */
+  static Kind kindOf(org.apache.parquet.column.ColumnDescriptor column) {
+    org.apache.parquet.schema.PrimitiveType type = column.getPrimitiveType();
+    return switch (type.getPrimitiveTypeName()) {
+      case BINARY -> type.getLogicalTypeAnnotation() instanceof org.apache.parquet.schema.LogicalTypeAnnotation.StringLogicalTypeAnnotation
+          ? Kind.STRING : Kind.BYTES;
+      case INT64 -> Kind.LONG;
+      case INT32, BOOLEAN -> Kind.INT;
+      case DOUBLE -> Kind.DOUBLE;
+      case FIXED_LEN_BYTE_ARRAY -> switch (type.getTypeLength()) {
+        case 16 -> Kind.ID128;
+        case 8 -> Kind.ID64;
+        default -> Kind.LEVELS_ONLY;
+      };
+      default -> Kind.LEVELS_ONLY;
+    };
+  }
+
   private final Kind kind;
   private final int size;
   private final int maxDefinition;

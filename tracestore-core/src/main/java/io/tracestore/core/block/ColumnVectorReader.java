@@ -10,7 +10,6 @@ import org.apache.parquet.column.impl.ColumnReaderImpl;
 import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.PrimitiveConverter;
-import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.PrimitiveType;
 
 /**
@@ -43,8 +42,7 @@ final class ColumnVectorReader extends PrimitiveConverter {
 
   /** The value-by-value path through parquet-java's column reader: the fallback, and the reference in tests. */
   static ColumnVector readWithParquet(ColumnDescriptor column, PageReader pages) {
-    return new ColumnVectorReader(column.getPrimitiveType().getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation)
-        .decode(column, pages);
+    return new ColumnVectorReader(ColumnVector.kindOf(column) == ColumnVector.Kind.STRING).decode(column, pages);
   }
 
   private ColumnVector decode(ColumnDescriptor column, PageReader pages) {
@@ -59,19 +57,7 @@ final class ColumnVectorReader extends PrimitiveConverter {
     byte[] defs = maxDef == 0 ? null : new byte[n];
     byte[] reps = maxRep == 0 ? null : new byte[n];
     PrimitiveType.PrimitiveTypeName type = column.getPrimitiveType().getPrimitiveTypeName();
-    ColumnVector.Kind kind = switch (type) {
-      case BINARY -> column.getPrimitiveType().getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
-          ? ColumnVector.Kind.STRING : ColumnVector.Kind.BYTES;
-      case INT64 -> ColumnVector.Kind.LONG;
-      case INT32, BOOLEAN -> ColumnVector.Kind.INT;
-      case DOUBLE -> ColumnVector.Kind.DOUBLE;
-      case FIXED_LEN_BYTE_ARRAY -> switch (column.getPrimitiveType().getTypeLength()) {
-        case 16 -> ColumnVector.Kind.ID128;
-        case 8 -> ColumnVector.Kind.ID64;
-        default -> ColumnVector.Kind.LEVELS_ONLY;
-      };
-      default -> ColumnVector.Kind.LEVELS_ONLY;
-    };
+    ColumnVector.Kind kind = ColumnVector.kindOf(column);
     int[] ids = kind == ColumnVector.Kind.STRING ? new int[n] : null;
     long[] longs = kind == ColumnVector.Kind.LONG || kind == ColumnVector.Kind.ID64 ? new long[n]
         : kind == ColumnVector.Kind.ID128 ? new long[2 * n] : null;

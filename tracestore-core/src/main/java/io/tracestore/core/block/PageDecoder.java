@@ -71,7 +71,7 @@ final class PageDecoder {
   private PageDecoder(ColumnDescriptor column, int size) {
     this.column = column;
     this.type = column.getPrimitiveType().getPrimitiveTypeName();
-    this.kind = kindOf(column);
+    this.kind = ColumnVector.kindOf(column);
     this.maxDef = column.getMaxDefinitionLevel();
     this.maxRep = column.getMaxRepetitionLevel();
     this.size = size;
@@ -81,22 +81,6 @@ final class PageDecoder {
     longs = kind == ColumnVector.Kind.LONG || kind == ColumnVector.Kind.ID64 ? new long[size] : kind == ColumnVector.Kind.ID128 ? new long[2 * size] : null;
     ints = kind == ColumnVector.Kind.INT ? new int[size] : null;
     doubles = kind == ColumnVector.Kind.DOUBLE ? new double[size] : null;
-  }
-
-  /** The vector kind of a leaf column; must agree with {@link ColumnVectorReader}. */
-  static ColumnVector.Kind kindOf(ColumnDescriptor column) {
-    return switch (column.getPrimitiveType().getPrimitiveTypeName()) {
-      case BINARY -> ColumnVector.Kind.STRING;
-      case INT64 -> ColumnVector.Kind.LONG;
-      case INT32, BOOLEAN -> ColumnVector.Kind.INT;
-      case DOUBLE -> ColumnVector.Kind.DOUBLE;
-      case FIXED_LEN_BYTE_ARRAY -> switch (column.getPrimitiveType().getTypeLength()) {
-        case 16 -> ColumnVector.Kind.ID128;
-        case 8 -> ColumnVector.Kind.ID64;
-        default -> ColumnVector.Kind.LEVELS_ONLY;
-      };
-      default -> ColumnVector.Kind.LEVELS_ONLY;
-    };
   }
 
   /**
@@ -186,7 +170,7 @@ final class PageDecoder {
    * @throws CorruptDataException if the page is malformed
    */
   static DictionaryValues dictionaryValues(ColumnDescriptor column, ChunkPages.Dictionary page) {
-    if (!takesColumn(column) || kindOf(column) == ColumnVector.Kind.LEVELS_ONLY
+    if (!takesColumn(column) || ColumnVector.kindOf(column) == ColumnVector.Kind.LEVELS_ONLY
         || column.getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.BOOLEAN) {
       return null;
     }
@@ -205,7 +189,7 @@ final class PageDecoder {
       return false;
     }
     PrimitiveTypeName type = column.getPrimitiveType().getPrimitiveTypeName();
-    ColumnVector.Kind kind = kindOf(column);
+    ColumnVector.Kind kind = ColumnVector.kindOf(column);
     ChunkPages.Dictionary dict = chunk.dictionary();
     boolean dictionaryUsable = dict != null && type != PrimitiveTypeName.BOOLEAN
         && (dict.encoding() == Encoding.PLAIN || dict.encoding() == Encoding.PLAIN_DICTIONARY);

@@ -72,7 +72,7 @@ final class RowGroupSlice {
    * @throws CorruptDataException if a page is damaged or the indexes disagree with the data
    */
   static RowGroupSlice read(ObjectStore store, String key, BlockMetaData group, List<ColumnDescriptor> schemaColumns,
-      OffsetIndex[] offsets, long[] from, long[] to, CompressionCodecName[] codecs, DictionaryCache dictionaryCache,
+      OffsetIndex[] offsets, long[] from, long[] to, DictionaryCache dictionaryCache,
       String blockId, int rowGroup) throws IOException {
     List<ColumnChunkMetaData> chunks = group.getColumns();
     if (chunks.size() != schemaColumns.size()) {
@@ -111,16 +111,16 @@ final class RowGroupSlice {
       }
       selected.add(Arrays.copyOf(chosen, n));
     }
-    Map<Long, byte[]> data = fetch(store, key, fetches);
+    Map<Long, ChunkPages.Bytes> data = fetch(store, key, fetches);
 
     List<List<ChunkPages.Data>> pages = new ArrayList<>(chunks.size());
     for (int c = 0; c < chunks.size(); c++) {
       pages.add(new ArrayList<>());
     }
     for (Fetch f : fetches) {
-      byte[] bytes = data.get(f.offset);
+      ChunkPages.Bytes bytes = data.get(f.offset);
       ColumnDescriptor column = schemaColumns.get(f.column);
-      CompressionCodecName codec = codecs[f.column];
+      CompressionCodecName codec = chunks.get(f.column).getCodec();
       if (f.page < 0) {
         ChunkPages.Dictionary page = dictionaryPage(key, column, bytes, codec);
         dictionaries[f.column] = new DictionaryCache.Entry(page, PageDecoder.dictionaryValues(column, page));
@@ -193,10 +193,10 @@ final class RowGroupSlice {
   }
 
   /** Reads every fetch's bytes, merging nearby ranges into one read; keyed by fetch offset. */
-  private static Map<Long, byte[]> fetch(ObjectStore store, String key, List<Fetch> fetches) throws IOException {
+  private static Map<Long, ChunkPages.Bytes> fetch(ObjectStore store, String key, List<Fetch> fetches) throws IOException {
     List<Fetch> sorted = new ArrayList<>(fetches);
     sorted.sort(Comparator.comparingLong(Fetch::offset));
-    Map<Long, byte[]> out = new HashMap<>();
+    Map<Long, ChunkPages.Bytes> out = new HashMap<>();
     int i = 0;
     while (i < sorted.size()) {
       long start = sorted.get(i).offset;
@@ -214,7 +214,7 @@ final class RowGroupSlice {
       for (int k = i; k < j; k++) {
         Fetch f = sorted.get(k);
         int from = (int) (f.offset - start);
-        out.put(f.offset, from == 0 && f.length == range.length ? range : Arrays.copyOfRange(range, from, from + f.length));
+        out.put(f.offset, new ChunkPages.Bytes(range, from, f.length)); // a view: pages are parsed in place
       }
       i = j;
     }
@@ -222,51 +222,55 @@ final class RowGroupSlice {
   }
 
   /** The header of a page at the start of {@code bytes} and where its payload starts. */
-  private record Header(PageHeader header, int payload) {}
+  private record Header(PageHeader header, byte[] array, int payload, int end) {}
 
-  private static Header header(String key, ColumnDescriptor column, byte[] bytes) throws IOException {
-    ByteArrayInputStream in = new ByteArrayInputStream(bytes);
+  private static Header header(String key, ColumnDescriptor column, ChunkPages.Bytes page) throws IOException {
+    byte[] bytes = page.array();
+    int end = page.offset() + page.length();
+    ByteArrayInputStream in = new ByteArrayInputStream(bytes, page.offset(), page.length());
     PageHeader h;
     try {
       h = Util.readPageHeader(in);
     } catch (IOException | RuntimeException e) {
       throw new CorruptDataException(key + ": unreadable page header in column " + String.join(".", column.getPath()) + ": " + e.getMessage(), e);
     }
-    int payload = bytes.length - in.available();
-    if (h.getCompressed_page_size() != bytes.length - payload) {
+    int payload = end - in.available();
+    if (h.getCompressed_page_size() != end - payload) {
       throw new CorruptDataException(key + ": a page of column " + String.join(".", column.getPath()) + " says "
-          + h.getCompressed_page_size() + " bytes; the offset index leaves " + (bytes.length - payload));
+          + h.getCompressed_page_size() + " bytes; the offset index leaves " + (end - payload));
     }
     if (h.isSetCrc()) {
       CRC32 crc = new CRC32();
-      crc.update(bytes, payload, bytes.length - payload);
+      crc.update(bytes, payload, end - payload);
       if ((int) crc.getValue() != h.getCrc()) {
         throw new CorruptDataException(key + ": page checksum mismatch in column " + String.join(".", column.getPath()));
       }
     }
-    return new Header(h, payload);
+    return new Header(h, bytes, payload, end);
   }
 
-  private static ChunkPages.Dictionary dictionaryPage(String key, ColumnDescriptor column, byte[] bytes, CompressionCodecName codec)
+  private static ChunkPages.Dictionary dictionaryPage(String key, ColumnDescriptor column, ChunkPages.Bytes page, CompressionCodecName codec)
       throws IOException {
-    Header h = header(key, column, bytes);
+    Header h = header(key, column, page);
+    byte[] bytes = h.array;
     DictionaryPageHeader d = h.header.getDictionary_page_header();
     if (d == null) {
       throw new CorruptDataException(key + ": column " + String.join(".", column.getPath()) + " has no dictionary page where the footer says");
     }
-    byte[] raw = decompress(codec, bytes, h.payload, bytes.length - h.payload, h.header.getUncompressed_page_size());
+    byte[] raw = decompress(codec, bytes, h.payload, h.end - h.payload, h.header.getUncompressed_page_size());
     return new ChunkPages.Dictionary(new ChunkPages.Bytes(raw, 0, raw.length), d.getNum_values(), encoding(d.getEncoding()));
   }
 
-  private static ChunkPages.Data dataPage(String key, ColumnDescriptor column, byte[] bytes, CompressionCodecName codec)
+  private static ChunkPages.Data dataPage(String key, ColumnDescriptor column, ChunkPages.Bytes page, CompressionCodecName codec)
       throws IOException {
-    Header h = header(key, column, bytes);
+    Header h = header(key, column, page);
+    byte[] bytes = h.array;
     Statistics<?> noStatistics = Statistics.getBuilderForReading(column.getPrimitiveType()).build();
     DataPageHeaderV2 v2 = h.header.getData_page_header_v2();
     if (v2 != null) {
       int rl = v2.getRepetition_levels_byte_length();
       int dl = v2.getDefinition_levels_byte_length();
-      int dataLength = bytes.length - h.payload - rl - dl;
+      int dataLength = h.end - h.payload - rl - dl;
       if (rl < 0 || dl < 0 || dataLength < 0) {
         throw new CorruptDataException(key + ": a page of column " + String.join(".", column.getPath()) + " with bad level lengths");
       }
@@ -288,7 +292,7 @@ final class RowGroupSlice {
       throw new CorruptDataException(key + ": column " + String.join(".", column.getPath()) + " has a " + h.header.getType()
           + " page where the offset index points to a data page");
     }
-    byte[] raw = decompress(codec, bytes, h.payload, bytes.length - h.payload, h.header.getUncompressed_page_size());
+    byte[] raw = decompress(codec, bytes, h.payload, h.end - h.payload, h.header.getUncompressed_page_size());
     return new ChunkPages.Data(false, v1.getNum_values(), -1, -1, encoding(v1.getRepetition_level_encoding()),
         encoding(v1.getDefinition_level_encoding()), encoding(v1.getEncoding()), ChunkPages.Bytes.EMPTY, ChunkPages.Bytes.EMPTY,
         new ChunkPages.Bytes(raw, 0, raw.length), raw.length, false, noStatistics);
