@@ -61,6 +61,8 @@ public record SearchResult(List<TraceMatch> traces, Metrics metrics) {
    * @param blocksPruned blocks skipped by their metadata (time range)
    * @param rowGroupsInspected row groups whose columns were scanned
    * @param rowGroupsPruned row groups skipped by their column statistics without reading data
+   * @param pagesInspected pages of predicate columns whose rows were evaluated
+   * @param pagesPruned pages of predicate columns skipped by their page index (bounds) without reading them
    * @param tracesInspected traces decoded and evaluated exactly
    * @param spansInspected spans of those traces
    * @param bytesDecoded bytes of column vectors decoded from storage (cache misses)
@@ -69,5 +71,6 @@ public record SearchResult(List<TraceMatch> traces, Metrics metrics) {
    * @param elapsedNanos wall time
    */
   public record Metrics(long blocksInspected, long blocksPruned, long rowGroupsInspected, long rowGroupsPruned,
+      long pagesInspected, long pagesPruned,
       long tracesInspected, long spansInspected, long bytesDecoded, long cacheHits, long cacheMisses, long elapsedNanos) {}
 }

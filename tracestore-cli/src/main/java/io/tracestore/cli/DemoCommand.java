@@ -155,9 +155,9 @@ final class DemoCommand implements Callable<Integer> {
           long q1 = System.nanoTime();
           ResultTable.print(result, out);
           SearchResult.Metrics m = result.metrics();
-          out.printf("%d trace(s) shown, %,d trace(s) decoded, %d of %d row groups scanned, %.1f ms (cached columns)%n",
+          out.printf("%d trace(s) shown, %,d trace(s) decoded, %d of %d row groups and %,d of %,d pages scanned, %.1f ms (cached columns)%n",
               result.traces().size(), m.tracesInspected(), m.rowGroupsInspected(),
-              m.rowGroupsInspected() + m.rowGroupsPruned(), (q1 - q0) / 1e6);
+              m.rowGroupsInspected() + m.rowGroupsPruned(), m.pagesInspected(), m.pagesInspected() + m.pagesPruned(), (q1 - q0) / 1e6);
         } catch (TraceStoreException e) {
           out.println("not available: " + Main.firstLine(e.getMessage()));
         }

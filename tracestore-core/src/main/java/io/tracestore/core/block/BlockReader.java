@@ -17,6 +17,7 @@ import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.TraceStoreReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.internal.column.columnindex.ColumnIndex;
 import org.apache.parquet.internal.column.columnindex.OffsetIndex;
 import org.apache.parquet.column.values.bloomfilter.BloomFilter;
 import org.apache.parquet.hadoop.BloomFilterReader;
@@ -43,6 +44,9 @@ public final class BlockReader {
   private volatile Loaded loaded;
   private volatile TraceDirectory directory;
   private volatile OffsetIndex[][] offsetIndexes;
+  /** Column indexes read so far, by row group and column position; empty where the writer kept none. */
+  private final java.util.concurrent.ConcurrentHashMap<Long, java.util.Optional<ColumnIndex>> columnIndexes =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Footer and per-row-group bloom filters (null where a row group has none). */
   private record Loaded(ParquetMetadata footer, BloomFilter[] blooms) {}
@@ -279,6 +283,73 @@ public final class BlockReader {
   }
 
   /**
+   * The pages of flat column {@code path} (dotted) in row group {@code rowGroup}, with their bounds
+   * where the writer kept them; null if the block has no such flat column. Read on first use and kept.
+   */
+  public PageIndex pageIndex(int rowGroup, String path) {
+    return failIfDamaged(() -> {
+      try {
+        Loaded l = load();
+        BlockMetaData group = l.footer.getBlocks().get(rowGroup);
+        int c = flatChunk(group, path);
+        if (c < 0) {
+          return java.util.Optional.<PageIndex>empty();
+        }
+        ColumnChunkMetaData chunk = group.getColumns().get(c);
+        OffsetIndex offsets = offsetIndexes(l)[rowGroup][c];
+        java.util.Optional<ColumnIndex> bounds = columnIndexes.get(((long) rowGroup << 32) | c);
+        if (bounds == null) {
+          InputFile file = inputFile();
+          try (ParquetFileReader reader = new ParquetFileReader(file, l.footer, TraceStoreReadOptions.create(null, CodecFactory.INSTANCE), file.newStream())) {
+            bounds = java.util.Optional.ofNullable(reader.readColumnIndex(chunk));
+          }
+          columnIndexes.put(((long) rowGroup << 32) | c, bounds);
+        }
+        return java.util.Optional.of(new PageIndex(group.getRowCount(), offsets, bounds.orElse(null), chunk.getPrimitiveType().getPrimitiveTypeName()));
+      } catch (IOException e) {
+        throw new StorageException("could not read block " + meta.blockId() + ": " + e.getMessage(), e);
+      }
+    }).orElse(null);
+  }
+
+  /**
+   * Decodes rows {@code [from[i], to[i])} (ascending, row-group-local) of flat column {@code path}
+   * from only the pages holding them: value {@code j} of the result is the {@code j}-th row asked
+   * for. Null if the block has no such flat column.
+   */
+  public ColumnVector readColumnRows(int rowGroup, String path, long[] from, long[] to) {
+    return failIfDamaged(() -> {
+      try {
+        Loaded l = load();
+        BlockMetaData group = l.footer.getBlocks().get(rowGroup);
+        int c = flatChunk(group, path);
+        if (c < 0) {
+          return java.util.Optional.<ColumnVector>empty();
+        }
+        boolean[] wanted = new boolean[group.getColumns().size()];
+        wanted[c] = true;
+        List<ColumnDescriptor> columns = l.footer.getFileMetaData().getSchema().getColumns();
+        RowGroupSlice slice = RowGroupSlice.read(store, dataKey, group, columns, offsetIndexes(l)[rowGroup], wanted, from, to,
+            dictionaries, meta.blockId(), rowGroup);
+        return java.util.Optional.ofNullable(slice.column(path));
+      } catch (IOException e) {
+        throw new StorageException("could not read block " + meta.blockId() + ": " + e.getMessage(), e);
+      }
+    }).orElse(null);
+  }
+
+  /** Position of the chunk of top-level column {@code path} in {@code group}, or -1. */
+  private static int flatChunk(BlockMetaData group, String path) {
+    List<ColumnChunkMetaData> chunks = group.getColumns();
+    for (int c = 0; c < chunks.size(); c++) {
+      if (chunks.get(c).getPath().size() == 1 && chunks.get(c).getPath().toDotString().equals(path)) {
+        return c;
+      }
+    }
+    return -1;
+  }
+
+  /**
    * The spans of the traces at {@code traces} (indices into {@link #directory()}, ascending), one
    * list per trace in the same order. The page index limits reading to the pages holding them.
    */
@@ -350,7 +421,7 @@ public final class BlockReader {
     BlockMetaData group = l.footer.getBlocks().get(rg);
     List<ColumnDescriptor> columns = l.footer.getFileMetaData().getSchema().getColumns();
     List<ColumnChunkMetaData> chunks = group.getColumns();
-    RowGroupSlice slice = RowGroupSlice.read(store, dataKey, group, columns, offsetIndexes(l)[rg], from, to, dictionaries,
+    RowGroupSlice slice = RowGroupSlice.read(store, dataKey, group, columns, offsetIndexes(l)[rg], null, from, to, dictionaries,
         meta.blockId(), rg);
     SpanAssembler spans = new SpanAssembler(slice::column, columns);
     int row = 0;

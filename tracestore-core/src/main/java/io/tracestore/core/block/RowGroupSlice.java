@@ -65,14 +65,15 @@ final class RowGroupSlice {
   private record Fetch(int column, int page, long offset, int length) {}
 
   /**
-   * Reads the rows {@code [from[i], to[i])} (ascending, not overlapping, row-group-local) of every
-   * column in {@code wanted} of row group {@code group}.
+   * Reads the rows {@code [from[i], to[i])} (ascending, not overlapping, row-group-local) of the
+   * columns of row group {@code group} that {@code wanted} marks (every column if it is null).
    *
    * @param offsets the offset index of each column of the row group, in footer order
+   * @param wanted per column in footer order, whether to read it; null for all
    * @throws CorruptDataException if a page is damaged or the indexes disagree with the data
    */
   static RowGroupSlice read(ObjectStore store, String key, BlockMetaData group, List<ColumnDescriptor> schemaColumns,
-      OffsetIndex[] offsets, long[] from, long[] to, DictionaryCache dictionaryCache,
+      OffsetIndex[] offsets, boolean[] wanted, long[] from, long[] to, DictionaryCache dictionaryCache,
       String blockId, int rowGroup) throws IOException {
     List<ColumnChunkMetaData> chunks = group.getColumns();
     if (chunks.size() != schemaColumns.size()) {
@@ -83,6 +84,10 @@ final class RowGroupSlice {
     List<int[]> selected = new ArrayList<>(chunks.size());
     DictionaryCache.Entry[] dictionaries = new DictionaryCache.Entry[chunks.size()];
     for (int c = 0; c < chunks.size(); c++) {
+      if (wanted != null && !wanted[c]) {
+        selected.add(new int[0]);
+        continue;
+      }
       OffsetIndex oi = offsets[c];
       int pages = oi.getPageCount();
       int[] chosen = new int[pages];

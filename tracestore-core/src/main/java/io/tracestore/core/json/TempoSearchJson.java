@@ -69,6 +69,8 @@ public final class TempoSearchJson {
       g.writeStringField("inspectedBytes", Long.toString(m.bytesDecoded()));
       g.writeNumberField("inspectedRowGroups", m.rowGroupsInspected());
       g.writeNumberField("skippedRowGroups", m.rowGroupsPruned());
+      g.writeNumberField("inspectedPages", m.pagesInspected());
+      g.writeNumberField("skippedPages", m.pagesPruned());
       g.writeNumberField("cacheHits", m.cacheHits());
       g.writeNumberField("cacheMisses", m.cacheMisses());
       g.writeNumberField("elapsedMs", m.elapsedNanos() / 1_000_000);

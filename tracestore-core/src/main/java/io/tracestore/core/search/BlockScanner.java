@@ -6,6 +6,7 @@ import io.tracestore.core.block.BlockReader;
 import io.tracestore.core.block.BlockSchema;
 import io.tracestore.core.block.ColumnVector;
 import io.tracestore.core.block.DedicatedColumn;
+import io.tracestore.core.block.PageIndex;
 import io.tracestore.core.block.TraceDirectory;
 import io.tracestore.core.search.plan.SpanPredicate;
 import io.tracestore.core.search.plan.StringMatcher;
@@ -291,20 +292,15 @@ final class BlockScanner {
 
     private long[] strings(SpanPredicate.StringTest s, long[] mask) {
       long[] out = new long[mask.length];
+      StringMatcher m = s.matcher();
       if (s.field() instanceof SpanPredicate.Column c) {
-        ColumnVector v = vector(c.name());
-        if (v != null) {
-          stringColumn(v, s.matcher(), true, mask, out);
-        }
+        column(c.name(), mask, (pages, p) -> stringPageMayMatch(pages, p, m, true), (v, rows) -> stringColumn(v, m, true, rows, out));
         return out;
       }
       SpanPredicate.AttributeField a = (SpanPredicate.AttributeField) s.field();
       String column = dedicated(a, AttributeValue.Type.STRING);
       if (column != null) {
-        ColumnVector v = vector(column);
-        if (v != null) {
-          stringColumn(v, s.matcher(), false, mask, out);
-        }
+        column(column, mask, (pages, p) -> stringPageMayMatch(pages, p, m, false), (v, rows) -> stringColumn(v, m, false, rows, out));
       }
       generic(a, mask, out, s, null);
       return out;
@@ -313,10 +309,7 @@ final class BlockScanner {
     private long[] numbers(SpanPredicate.NumberTest n, long[] mask) {
       long[] out = new long[mask.length];
       if (n.field() instanceof SpanPredicate.Column c) {
-        ColumnVector v = vector(c.name());
-        if (v != null) {
-          numberColumn(v, n, mask, out);
-        }
+        column(c.name(), mask, (pages, p) -> numberPageMayMatch(pages, p, n), (v, rows) -> numberColumn(v, n, rows, out));
         return out;
       }
       SpanPredicate.AttributeField a = (SpanPredicate.AttributeField) n.field();
@@ -325,13 +318,71 @@ final class BlockScanner {
         column = dedicated(a, AttributeValue.Type.DOUBLE);
       }
       if (column != null) {
-        ColumnVector v = vector(column);
-        if (v != null) {
-          numberColumn(v, n, mask, out);
-        }
+        column(column, mask, (pages, p) -> numberPageMayMatch(pages, p, n), (v, rows) -> numberColumn(v, n, rows, out));
       }
       generic(a, mask, out, null, n);
       return out;
+    }
+
+    /**
+     * Runs {@code kernel} over the rows of {@code mask} in flat column {@code name} that lie on pages
+     * {@code mayMatch} keeps (the page index rules the others out unread). The column comes from the
+     * cache if it is there; else, if at most half its pages are wanted, only those pages are read
+     * (and not cached); else the whole chunk is decoded into the cache. Nothing if the block has no
+     * such column.
+     */
+    private void column(String name, long[] mask, PageTest mayMatch, Kernel kernel) {
+      PageIndex pages = block.pageIndex(index, name);
+      if (pages == null) {
+        return;
+      }
+      long[] live = mask;
+      int count = pages.pageCount();
+      long[] from = new long[count];
+      long[] to = new long[count];
+      int ranges = 0;
+      int wanted = 0;
+      for (int p = 0; p < count; p++) {
+        int first = (int) pages.firstRow(p);
+        int end = (int) pages.endRow(p);
+        if (!anySet(live, first, end)) {
+          continue;
+        }
+        if (!mayMatch.test(pages, p)) {
+          stats.pagesPruned++;
+          if (live == mask) {
+            live = mask.clone();
+          }
+          clear(live, first, end);
+          continue;
+        }
+        stats.pagesInspected++;
+        wanted++;
+        if (ranges > 0 && to[ranges - 1] == first) {
+          to[ranges - 1] = end;
+        } else {
+          from[ranges] = first;
+          to[ranges] = end;
+          ranges++;
+        }
+      }
+      if (wanted == 0) {
+        return;
+      }
+      ColumnVector whole = cache.cached(block, index, name, stats);
+      if (whole == null && 2 * wanted > count) {
+        whole = cache.vector(block, index, name, stats);
+      }
+      if (whole != null) {
+        kernel.run(new Slice(whole, new long[] {0}, new long[] {rows}), live);
+      } else {
+        from = java.util.Arrays.copyOf(from, ranges);
+        to = java.util.Arrays.copyOf(to, ranges);
+        ColumnVector part = cache.readRows(block, index, name, from, to, stats);
+        if (part != null) {
+          kernel.run(new Slice(part, from, to), live);
+        }
+      }
     }
 
     /** The block's dedicated column holding values of {@code type} for the attribute, or null. */
@@ -416,49 +467,209 @@ final class BlockScanner {
     return ok;
   }
 
-  /** Rows of {@code mask} whose value passes; a null passes as "" if {@code nullIsEmpty}. */
-  private static void stringColumn(ColumnVector v, StringMatcher m, boolean nullIsEmpty, long[] mask, long[] out) {
+  /** Decides from its bounds whether a page may hold a row passing a test. */
+  @FunctionalInterface
+  private interface PageTest {
+    boolean test(PageIndex pages, int page);
+  }
+
+  /** Evaluates a test on the rows of {@code rows} that {@code slice} holds, setting those that pass. */
+  @FunctionalInterface
+  private interface Kernel {
+    void run(Slice slice, long[] rows);
+  }
+
+  /**
+   * Rows {@code [from[k], to[k])} of a row group held by one vector, one run after another: row
+   * {@code r} of run {@code k} is value {@code r - from[k] + (rows of the runs before)}.
+   */
+  private record Slice(ColumnVector vector, long[] from, long[] to) {}
+
+  /** Rows of {@code mask} in {@code slice} whose value passes; a null passes as "" if {@code nullIsEmpty}. */
+  private static void stringColumn(Slice slice, StringMatcher m, boolean nullIsEmpty, long[] mask, long[] out) {
+    ColumnVector v = slice.vector();
     boolean[] ok = passing(v, m);
     boolean nullOk = nullIsEmpty && m.test("");
     int[] ids = v.ids();
-    for (int w = 0; w < mask.length; w++) {
-      long word = mask[w];
-      long hit = 0;
-      while (word != 0) {
-        int b = Long.numberOfTrailingZeros(word);
-        word &= word - 1;
-        int id = ids[(w << 6) + b];
-        if (id >= 0 ? ok[id] : nullOk) {
-          hit |= 1L << b;
+    int at = 0;
+    for (int k = 0; k < slice.from().length; k++) {
+      int lo = (int) slice.from()[k];
+      int hi = (int) slice.to()[k];
+      int shift = at - lo;
+      for (int w = lo >>> 6, last = (hi - 1) >>> 6; w <= last; w++) {
+        long word = mask[w] & within(w, lo, hi);
+        long hit = 0;
+        while (word != 0) {
+          int b = Long.numberOfTrailingZeros(word);
+          word &= word - 1;
+          int id = ids[(w << 6) + b + shift];
+          if (id >= 0 ? ok[id] : nullOk) {
+            hit |= 1L << b;
+          }
         }
+        out[w] |= hit;
       }
-      out[w] |= hit;
+      at += hi - lo;
     }
   }
 
-  private static void numberColumn(ColumnVector v, SpanPredicate.NumberTest n, long[] mask, long[] out) {
-    for (int w = 0; w < mask.length; w++) {
-      long word = mask[w];
-      long hit = 0;
-      while (word != 0) {
-        int b = Long.numberOfTrailingZeros(word);
-        word &= word - 1;
-        int r = (w << 6) + b;
-        if (!v.isSet(r)) {
-          continue;
+  private static void numberColumn(Slice slice, SpanPredicate.NumberTest n, long[] mask, long[] out) {
+    ColumnVector v = slice.vector();
+    int at = 0;
+    for (int k = 0; k < slice.from().length; k++) {
+      int lo = (int) slice.from()[k];
+      int hi = (int) slice.to()[k];
+      int shift = at - lo;
+      for (int w = lo >>> 6, last = (hi - 1) >>> 6; w <= last; w++) {
+        long word = mask[w] & within(w, lo, hi);
+        long hit = 0;
+        while (word != 0) {
+          int b = Long.numberOfTrailingZeros(word);
+          word &= word - 1;
+          int i = (w << 6) + b + shift;
+          if (!v.isSet(i)) {
+            continue;
+          }
+          boolean pass = switch (v.kind()) {
+            case LONG -> compare(n, v.longs()[i], true);
+            case INT -> compare(n, v.ints()[i], true);
+            case DOUBLE -> compare(n, v.doubles()[i], false);
+            default -> true;
+          };
+          if (pass) {
+            hit |= 1L << b;
+          }
         }
-        boolean pass = switch (v.kind()) {
-          case LONG -> compare(n, v.longs()[r], true);
-          case INT -> compare(n, v.ints()[r], true);
-          case DOUBLE -> compare(n, v.doubles()[r], false);
-          default -> true;
-        };
-        if (pass) {
-          hit |= 1L << b;
-        }
+        out[w] |= hit;
       }
-      out[w] |= hit;
+      at += hi - lo;
     }
+  }
+
+  /** The bits of word {@code w} that stand for rows in {@code [lo, hi)} (hi > lo). */
+  private static long within(int w, int lo, int hi) {
+    long bits = -1L;
+    if (w == lo >>> 6) {
+      bits &= -1L << (lo & 63);
+    }
+    if (w == (hi - 1) >>> 6) {
+      bits &= -1L >>> (63 - ((hi - 1) & 63));
+    }
+    return bits;
+  }
+
+  /** True if a bit of {@code bits} in {@code [lo, hi)} is set. */
+  private static boolean anySet(long[] bits, int lo, int hi) {
+    if (hi <= lo) {
+      return false;
+    }
+    for (int w = lo >>> 6, last = (hi - 1) >>> 6; w <= last; w++) {
+      if ((bits[w] & within(w, lo, hi)) != 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Clears the bits of {@code bits} in {@code [lo, hi)}. */
+  private static void clear(long[] bits, int lo, int hi) {
+    if (hi <= lo) {
+      return;
+    }
+    for (int w = lo >>> 6, last = (hi - 1) >>> 6; w <= last; w++) {
+      bits[w] &= ~within(w, lo, hi);
+    }
+  }
+
+  // ------------------------------------------------------------------ page bounds
+
+  /**
+   * False if the page's bounds show no value passes the number test (a null never passes one).
+   * Integral columns against integral constants are compared as longs, as the kernels compare.
+   */
+  static boolean numberPageMayMatch(PageIndex pages, int p, SpanPredicate.NumberTest n) {
+    if (!pages.hasBounds()) {
+      return true;
+    }
+    if (pages.onlyNulls(p)) {
+      return false;
+    }
+    switch (pages.type()) {
+      case INT32, INT64 -> {
+        long min = pages.minLong(p);
+        long max = pages.maxLong(p);
+        if (n.integral()) {
+          long k = n.longConstant();
+          return switch (n.op()) {
+            case EQ -> min <= k && k <= max;
+            case NEQ -> !(min == k && max == k);
+            case LT -> min < k;
+            case LTE -> min <= k;
+            case GT -> max > k;
+            case GTE -> max >= k;
+            default -> true;
+          };
+        }
+        return rangeMayMatch(n, min, max);
+      }
+      case DOUBLE -> {
+        double min = pages.minDouble(p);
+        double max = pages.maxDouble(p);
+        // NaN passes only !=, and a page's bounds need not say whether it holds one
+        return n.op() == BinaryOp.NEQ || Double.isNaN(min) || Double.isNaN(max) || rangeMayMatch(n, min, max);
+      }
+      default -> {
+        return true;
+      }
+    }
+  }
+
+  /**
+   * False if the page's bounds show no value passes the string test: equality, sets and prefixes are
+   * checked against the bounds in UTF-8 byte order (as Parquet orders strings; bounds may be
+   * truncated, which only widens them); a null passes as "" if {@code nullIsEmpty}.
+   */
+  static boolean stringPageMayMatch(PageIndex pages, int p, StringMatcher m, boolean nullIsEmpty) {
+    if (!pages.hasBounds()) {
+      return true;
+    }
+    if (pages.mayHaveNulls(p) && nullIsEmpty && m.test("")) {
+      return true;
+    }
+    if (pages.onlyNulls(p)) {
+      return false;
+    }
+    if (m instanceof StringMatcher.Equals e) {
+      return inBounds(e.value(), pages.minBytes(p), pages.maxBytes(p));
+    }
+    if (m instanceof StringMatcher.In in) {
+      byte[] min = pages.minBytes(p);
+      byte[] max = pages.maxBytes(p);
+      return in.values().stream().anyMatch(v -> inBounds(v, min, max));
+    }
+    if (m instanceof StringMatcher.Prefix pre) {
+      byte[] prefix = utf8(pre.prefix());
+      if (prefix == null) {
+        return true;
+      }
+      // values with the prefix lie between min and max, so the bounds cut to its length enclose it
+      byte[] min = pages.minBytes(p);
+      byte[] max = pages.maxBytes(p);
+      return java.util.Arrays.compareUnsigned(min, 0, Math.min(min.length, prefix.length), prefix, 0, prefix.length) <= 0
+          && java.util.Arrays.compareUnsigned(max, 0, Math.min(max.length, prefix.length), prefix, 0, prefix.length) >= 0;
+    }
+    return true;
+  }
+
+  private static boolean inBounds(String value, byte[] min, byte[] max) {
+    byte[] v = utf8(value);
+    return v == null || (java.util.Arrays.compareUnsigned(min, v) <= 0 && java.util.Arrays.compareUnsigned(v, max) <= 0);
+  }
+
+  /** The UTF-8 bytes of {@code s}; null if it is not well-formed UTF-16 (it then has no exact UTF-8 form). */
+  private static byte[] utf8(String s) {
+    byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return new String(b, java.nio.charset.StandardCharsets.UTF_8).equals(s) ? b : null;
   }
 
   /** {@code value op constant}, as longs when both are integral (as TraceQL compares). */

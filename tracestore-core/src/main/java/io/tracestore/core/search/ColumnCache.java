@@ -46,6 +46,28 @@ final class ColumnCache {
     return v;
   }
 
+  /** Column {@code column} of the row group if the cache holds it (counted as a hit), else null. */
+  ColumnVector cached(BlockReader block, int rowGroup, String column, ScanStats stats) {
+    ColumnVector v = vectors.getIfPresent(new Key(block.meta().blockId(), rowGroup, column));
+    if (v != null) {
+      stats.cacheHits++;
+    }
+    return v;
+  }
+
+  /**
+   * Rows {@code [from[k], to[k])} of flat column {@code column}, read from only their pages and not
+   * kept (a partial chunk); counted as a miss. Null if the block has no such column.
+   */
+  ColumnVector readRows(BlockReader block, int rowGroup, String column, long[] from, long[] to, ScanStats stats) {
+    stats.cacheMisses++;
+    ColumnVector v = block.readColumnRows(rowGroup, column, from, to);
+    if (v != null) {
+      stats.bytesDecoded += v.sizeBytes();
+    }
+    return v;
+  }
+
   /** Drops every entry (for tests and memory pressure). */
   void clear() {
     vectors.invalidateAll();

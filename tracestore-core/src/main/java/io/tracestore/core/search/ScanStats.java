@@ -6,6 +6,8 @@ final class ScanStats {
   long blocksPruned;
   long rowGroupsInspected;
   long rowGroupsPruned;
+  long pagesInspected;
+  long pagesPruned;
   long tracesMaterialized;
   long bytesDecoded;
   long cacheHits;
@@ -16,6 +18,8 @@ final class ScanStats {
     blocksPruned += o.blocksPruned;
     rowGroupsInspected += o.rowGroupsInspected;
     rowGroupsPruned += o.rowGroupsPruned;
+    pagesInspected += o.pagesInspected;
+    pagesPruned += o.pagesPruned;
     tracesMaterialized += o.tracesMaterialized;
     bytesDecoded += o.bytesDecoded;
     cacheHits += o.cacheHits;

@@ -285,7 +285,7 @@ public final class SearchEngine implements AutoCloseable {
     }
     List<SearchResult.TraceMatch> traces = scan.results();
     return new SearchResult(traces, new SearchResult.Metrics(stats.blocksInspected, stats.blocksPruned,
-        stats.rowGroupsInspected, stats.rowGroupsPruned, scan.tracesInspected, scan.spansInspected,
+        stats.rowGroupsInspected, stats.rowGroupsPruned, stats.pagesInspected, stats.pagesPruned, scan.tracesInspected, scan.spansInspected,
         stats.bytesDecoded, stats.cacheHits, stats.cacheMisses, System.nanoTime() - started));
   }
 
@@ -462,7 +462,7 @@ public final class SearchEngine implements AutoCloseable {
     Scan scan = new Scan(request, pipeline, started);
     TraceSource.Stats stats = source.forEachTrace(request.startUnixNano(), request.endUnixNano(), scan::visit);
     List<SearchResult.TraceMatch> traces = scan.results();
-    return new SearchResult(traces, new SearchResult.Metrics(stats.blocksInspected(), stats.blocksPruned(), 0, 0,
+    return new SearchResult(traces, new SearchResult.Metrics(stats.blocksInspected(), stats.blocksPruned(), 0, 0, 0, 0,
         scan.tracesInspected, scan.spansInspected, 0, 0, 0, System.nanoTime() - started));
   }
 

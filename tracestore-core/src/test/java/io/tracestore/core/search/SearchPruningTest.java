@@ -83,6 +83,64 @@ class SearchPruningTest {
   }
 
   @Test
+  @DisplayName("skips the pages whose bounds rule the predicate out and reads only the others")
+  void pagesPrunedByTheirBounds() {
+    try (TraceStore store = store()) {
+      store.append(spans(0));
+      store.flush();
+      // of the 30 pages of service_name one holds "rare" (trace 500's): only that page is decoded, and not kept;
+      // with a count no trace reaches (each has 3 spans), no trace is read either
+      SearchResult pageOnly = null;
+      for (int run = 0; run < 2; run++) {
+        SearchResult page = search(store, "{ resource.service.name = \"rare\" } | count() > 3", 20);
+        assertThat(page.traces()).isEmpty();
+        assertThat(page.metrics().pagesInspected()).isEqualTo(1);
+        assertThat(page.metrics().pagesPruned()).isEqualTo(29);
+        pageOnly = page;
+      }
+      // the second time, the one miss is that page (the generic resource attribute keys, consulted too, are cached)
+      assertThat(pageOnly.metrics().cacheMisses()).isEqualTo(1);
+      // a predicate no page bound rules out decodes the three chunks whole, a page costs a fraction of that
+      SearchResult whole = search(store, "{ resource.service.name != \"nothing\" } | count() > 3", 20);
+      assertThat(whole.traces()).isEmpty();
+      assertThat(whole.metrics().pagesPruned()).isZero();
+      assertThat(whole.metrics().pagesInspected()).isEqualTo(30);
+      assertThat(whole.metrics().cacheMisses()).isEqualTo(3);
+      assertThat(pageOnly.metrics().bytesDecoded()).isPositive().isLessThan(whole.metrics().bytesDecoded() / 10);
+      // duration: two row groups pruned by their statistics; in the last, only the page of the slow traces is read
+      SearchResult slow = search(store, "{ duration > 2s }", 100);
+      assertThat(slow.traces()).hasSize(10);
+      assertThat(slow.metrics().pagesInspected()).isEqualTo(1);
+      assertThat(slow.metrics().pagesPruned()).isEqualTo(9);
+      // the same predicate finding the trace
+      SearchResult rare = search(store, "{ resource.service.name = \"rare\" }", 20);
+      assertThat(rare.traces()).extracting(SearchResult.TraceMatch::traceId).containsExactly(TraceId.of(0, 501));
+      assertThat(rare.metrics().pagesInspected()).isEqualTo(1);
+      assertThat(rare.metrics().pagesPruned()).isEqualTo(29);
+    }
+  }
+
+  @Test
+  @DisplayName("prunes no page that holds a match, whatever the operator")
+  void pagePruningKeepsEveryMatch() {
+    try (TraceStore store = store()) {
+      store.append(spans(0));
+      store.flush();
+      for (String q : List.of("{ duration >= 3s }", "{ duration < 11ms }", "{ duration <= 10ms }", "{ duration = 12ms }",
+          "{ duration != 10ms }", "{ resource.service.name = \"svc3\" }", "{ resource.service.name =~ \"ra.*\" }",
+          "{ resource.service.name != \"svc3\" }", "{ name = \"GET /\" && duration > 2s }", "{ span.http.route = \"/api/12\" }",
+          "{ resource.service.name =~ \"rare|svc6\" }", "{ name =~ \"G.*\" }")) {
+        SearchResult r = search(store, q, 2_000);
+        try (TraceStore memory = TraceStores.inMemory()) {
+          memory.append(spans(0));
+          assertThat(r.traces()).as(q).extracting(SearchResult.TraceMatch::traceId)
+              .containsExactlyElementsOf(search(memory, q, 2_000).traces().stream().map(SearchResult.TraceMatch::traceId).toList());
+        }
+      }
+    }
+  }
+
+  @Test
   @DisplayName("decodes only the traces whose columns may match")
   void onlyCandidateTracesAreDecoded() {
     try (TraceStore store = store()) {

@@ -9,6 +9,7 @@ import io.tracestore.api.TraceId;
 import io.tracestore.api.TraceStore;
 import io.tracestore.core.FsyncPolicy;
 import io.tracestore.core.TraceStores;
+import io.tracestore.core.block.BlockWriter;
 import io.tracestore.core.search.reference.RefQuery.Pipeline;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,8 +64,12 @@ class DifferentialSearchTest {
         byId.put(t.get(0).traceId(), t);
       }
       long loadSeed = rnd.nextLong();
+      // on disk: small row groups and pages of random sizes, so row-group and page-index pruning both have work
+      Random layout = new Random(loadSeed - 1);
+      BlockWriter.Options small = new BlockWriter.Options(50 + layout.nextInt(2_000), 5 + layout.nextInt(200), 20, 0.05, 1);
       try (TraceStore memory = TraceStores.inMemory();
-          TraceStore disk = TraceStores.builder().directory(tmp.resolve("d" + d)).fsyncPolicy(FsyncPolicy.NEVER).build()) {
+          TraceStore disk = TraceStores.builder().directory(tmp.resolve("d" + d)).fsyncPolicy(FsyncPolicy.NEVER)
+              .blockOptions(small).build()) {
         long t0 = System.nanoTime();
         load(memory, traces, new Random(loadSeed));
         load(disk, traces, new Random(loadSeed + 1));
@@ -121,12 +126,13 @@ class DifferentialSearchTest {
       }
     }
     long ms = (System.nanoTime() - started) / 1_000_000;
-    System.out.printf("differential: seed %d, %d query x dataset combinations (%d searches), %d matching, %d ms"
+    System.out.printf("differential: seed %d, %d query x dataset combinations (%d searches), %d matching, %d pages pruned, %d ms"
         + " (load %d ms, reference %d ms, in-memory %d ms, directory %d ms)%n", SEED, combinations, searches, matching,
-        ms, phase[0] / 1_000_000, phase[1] / 1_000_000, phase[2] / 1_000_000, phase[3] / 1_000_000);
+        PAGES_PRUNED.get(), ms, phase[0] / 1_000_000, phase[1] / 1_000_000, phase[2] / 1_000_000, phase[3] / 1_000_000);
     assertThat(failures).as("disagreements (seed %d)", SEED).isEmpty();
     assertThat(combinations).isGreaterThanOrEqualTo(DATASETS * QUERIES);
     assertThat(matching).as("queries matching something").isGreaterThan(combinations / 4);
+    assertThat(PAGES_PRUNED.get()).as("pages skipped by their bounds").isGreaterThan(combinations / 10);
   }
 
   /** Appends the spans shuffled, in random batches, flushing at random; re-sends a few spans. */
@@ -191,8 +197,12 @@ class DifferentialSearchTest {
     return start;
   }
 
+  /** Pages the engine skipped by their bounds, over every search of the run (the test asserts pruning happened). */
+  private static final java.util.concurrent.atomic.AtomicLong PAGES_PRUNED = new java.util.concurrent.atomic.AtomicLong();
+
   static Map<TraceId, Set<Long>> engine(TraceStore store, String query) {
     SearchResult r = store.search(SearchRequest.of(query).withLimit(0).withSpansPerSpanSet(0));
+    PAGES_PRUNED.addAndGet(r.metrics().pagesPruned());
     Map<TraceId, Set<Long>> got = new TreeMap<>();
     for (SearchResult.TraceMatch t : r.traces()) {
       Set<Long> m = new TreeSet<>();
