@@ -338,6 +338,39 @@ public final class BlockReader {
     }).orElse(null);
   }
 
+  /**
+   * Every value of string column {@code path} (dotted, any leaf) in row group {@code rowGroup}, read
+   * from the chunk's dictionary page (kept in the store's dictionary cache): null unless every data
+   * page of the chunk is dictionary-encoded, so that the dictionary lists every value it holds.
+   * The array must not be modified.
+   */
+  public String[] dictionaryStrings(int rowGroup, String path) {
+    return failIfDamaged(() -> {
+      try {
+        Loaded l = load();
+        BlockMetaData group = l.footer.getBlocks().get(rowGroup);
+        List<ColumnChunkMetaData> chunks = group.getColumns();
+        List<ColumnDescriptor> columns = l.footer.getFileMetaData().getSchema().getColumns();
+        for (int c = 0; c < chunks.size(); c++) {
+          if (!String.join(".", columns.get(c).getPath()).equals(path)) {
+            continue;
+          }
+          ColumnChunkMetaData chunk = chunks.get(c);
+          org.apache.parquet.column.EncodingStats encodings = chunk.getEncodingStats();
+          if (encodings == null || encodings.hasNonDictionaryEncodedPages() || !encodings.hasDictionaryEncodedPages()) {
+            return java.util.Optional.<String[]>empty();
+          }
+          DictionaryCache.Entry entry = RowGroupSlice.dictionary(store, dataKey, group, columns.get(c), c, offsetIndexes(l)[rowGroup][c],
+              dictionaries, meta.blockId(), rowGroup);
+          return java.util.Optional.ofNullable(entry == null || entry.values() == null ? null : entry.values().strings());
+        }
+        return java.util.Optional.<String[]>empty();
+      } catch (IOException e) {
+        throw new StorageException("could not read block " + meta.blockId() + ": " + e.getMessage(), e);
+      }
+    }).orElse(null);
+  }
+
   /** Position of the chunk of top-level column {@code path} in {@code group}, or -1. */
   private static int flatChunk(BlockMetaData group, String path) {
     List<ColumnChunkMetaData> chunks = group.getColumns();
