@@ -226,6 +226,25 @@ final class RowGroupSlice {
     return entry;
   }
 
+  /**
+   * The strings of the dictionary page of {@code chunk} in {@code file} (a whole Parquet file in
+   * memory, as just written); null if the chunk has no dictionary page or is not a string column.
+   */
+  static String[] dictionaryStrings(byte[] file, ColumnChunkMetaData chunk, ColumnDescriptor column) throws IOException {
+    if (!chunk.hasDictionaryPage()) {
+      return null;
+    }
+    long start = chunk.getDictionaryPageOffset();
+    long end = chunk.getFirstDataPageOffset();
+    if (start <= 0 || end <= start || end > file.length) {
+      throw new CorruptDataException("column " + chunk.getPath() + " has a dictionary page at " + start + " and data at " + end);
+    }
+    ChunkPages.Dictionary page = dictionaryPage("block", column, new ChunkPages.Bytes(file, (int) start, (int) (end - start)),
+        chunk.getCodec());
+    PageDecoder.DictionaryValues values = PageDecoder.dictionaryValues(column, page);
+    return values == null ? null : values.strings();
+  }
+
   /** Reads every fetch's bytes, merging nearby ranges into one read; keyed by fetch offset. */
   private static Map<Long, ChunkPages.Bytes> fetch(ObjectStore store, String key, List<Fetch> fetches) throws IOException {
     List<Fetch> sorted = new ArrayList<>(fetches);

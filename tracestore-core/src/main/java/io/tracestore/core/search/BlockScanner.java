@@ -2,6 +2,7 @@ package io.tracestore.core.search;
 
 import io.tracestore.api.AttributeValue;
 import io.tracestore.api.Resource;
+import io.tracestore.core.block.BlockMeta;
 import io.tracestore.core.block.BlockReader;
 import io.tracestore.core.block.BlockSchema;
 import io.tracestore.core.block.ColumnVector;
@@ -74,6 +75,16 @@ final class BlockScanner {
         any[i] = flags[i];
       }
     }
+    boolean[] possible = new boolean[leaves.size()];
+    boolean anyPossible = false;
+    for (int i = 0; i < possible.length; i++) {
+      possible[i] = blockMayMatch(block, leaves.get(i).predicate());
+      anyPossible |= possible[i];
+    }
+    if (!anyPossible) {
+      stats.rowGroupsPruned += block.meta().rowGroups().size(); // ruled out by meta.json: not even the footer is read
+      return new Flags(flags, any);
+    }
     long firstRow = 0;
     for (int rg = 0; rg < block.rowGroupCount(); rg++) {
       BlockMetaData md = block.rowGroup(rg);
@@ -81,7 +92,7 @@ final class BlockScanner {
       boolean read = false;
       for (int i = 0; i < leaves.size(); i++) {
         SpanPredicate p = leaves.get(i).predicate();
-        if (group.mayMatch(p)) {
+        if (possible[i] && group.mayMatch(p)) {
           read = true;
           long[] rows = group.eval(p, ones(group.rows));
           markTraces(rows, group.rows, firstRow, dir, any[i]);
@@ -108,6 +119,43 @@ final class BlockScanner {
       }
     }
     return new Flags(flags, any);
+  }
+
+  /**
+   * False if the block's {@code meta.json} value lists show no span of it can satisfy {@code p}:
+   * a string test of a listed column no listed value passes (nor a null, where one passes as ""),
+   * or of an attribute whose dedicated column is listed without a passing value and whose key is
+   * listed as absent from the scope's generic attribute list.
+   */
+  private static boolean blockMayMatch(BlockReader block, SpanPredicate p) {
+    if (p instanceof SpanPredicate.Constant c) {
+      return c.value();
+    }
+    if (p instanceof SpanPredicate.And a) {
+      return a.terms().stream().allMatch(t -> blockMayMatch(block, t));
+    }
+    if (p instanceof SpanPredicate.Or o) {
+      return o.terms().stream().anyMatch(t -> blockMayMatch(block, t));
+    }
+    if (!(p instanceof SpanPredicate.StringTest s)) {
+      return true;
+    }
+    BlockMeta meta = block.meta();
+    if (s.field() instanceof SpanPredicate.Column c) {
+      List<String> values = meta.valuesOf(c.name());
+      return values == null || s.matcher().test("") || values.stream().anyMatch(s.matcher()::test);
+    }
+    SpanPredicate.AttributeField a = (SpanPredicate.AttributeField) s.field();
+    List<String> keys = meta.valuesOf((a.resource() ? BlockSchema.RESOURCE_ATTRS : BlockSchema.SPAN_ATTRS) + ".list.element." + BlockSchema.KEY);
+    if (keys == null || keys.contains(a.key())) {
+      return true; // the generic list may hold it
+    }
+    String column = dedicatedColumn(meta, a, AttributeValue.Type.STRING);
+    if (column == null) {
+      return false; // no dedicated string column and not in the generic list: no span has the attribute
+    }
+    List<String> values = meta.valuesOf(column);
+    return values == null || values.stream().anyMatch(s.matcher()::test);
   }
 
   /** Adds to {@code counts} one per row set in {@code bits}, for the row's trace. */
@@ -407,16 +455,7 @@ final class BlockScanner {
 
     /** The block's dedicated column holding values of {@code type} for the attribute, or null. */
     private String dedicated(SpanPredicate.AttributeField a, AttributeValue.Type type) {
-      if (a.resource() && a.key().equals(Resource.SERVICE_NAME)) {
-        return type == AttributeValue.Type.STRING ? BlockSchema.SERVICE_NAME : null;
-      }
-      List<DedicatedColumn> columns = a.resource() ? block.meta().dedicatedResourceColumns() : block.meta().dedicatedSpanColumns();
-      for (DedicatedColumn d : columns) {
-        if (d.key().equals(a.key()) && d.type() == type) {
-          return (a.resource() ? BlockSchema.RESOURCE_PREFIX : BlockSchema.SPAN_PREFIX) + d.key();
-        }
-      }
-      return null;
+      return dedicatedColumn(block.meta(), a, type);
     }
 
     /**
@@ -480,6 +519,20 @@ final class BlockScanner {
         }
       }
     }
+  }
+
+  /** The dedicated column of {@code meta}'s block holding values of {@code type} for the attribute, or null. */
+  private static String dedicatedColumn(BlockMeta meta, SpanPredicate.AttributeField a, AttributeValue.Type type) {
+    if (a.resource() && a.key().equals(Resource.SERVICE_NAME)) {
+      return type == AttributeValue.Type.STRING ? BlockSchema.SERVICE_NAME : null;
+    }
+    List<DedicatedColumn> columns = a.resource() ? meta.dedicatedResourceColumns() : meta.dedicatedSpanColumns();
+    for (DedicatedColumn d : columns) {
+      if (d.key().equals(a.key()) && d.type() == type) {
+        return (a.resource() ? BlockSchema.RESOURCE_PREFIX : BlockSchema.SPAN_PREFIX) + d.key();
+      }
+    }
+    return null;
   }
 
   // ------------------------------------------------------------------ kernels
