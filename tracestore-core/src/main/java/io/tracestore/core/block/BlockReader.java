@@ -287,25 +287,41 @@ public final class BlockReader {
    * where the writer kept them; null if the block has no such flat column. Read on first use and kept.
    */
   public PageIndex pageIndex(int rowGroup, String path) {
+    return readOrNull(() -> {
+      Loaded l = load();
+      BlockMetaData group = l.footer.getBlocks().get(rowGroup);
+      int c = flatChunk(group, path);
+      if (c < 0) {
+        return null;
+      }
+      ColumnChunkMetaData chunk = group.getColumns().get(c);
+      OffsetIndex offsets = offsetIndexes(l)[rowGroup][c];
+      java.util.Optional<ColumnIndex> bounds = columnIndexes.get(((long) rowGroup << 32) | c);
+      if (bounds == null) {
+        InputFile file = inputFile();
+        try (ParquetFileReader reader = new ParquetFileReader(file, l.footer, TraceStoreReadOptions.create(null, CodecFactory.INSTANCE), file.newStream())) {
+          bounds = java.util.Optional.ofNullable(reader.readColumnIndex(chunk));
+        }
+        columnIndexes.put(((long) rowGroup << 32) | c, bounds);
+      }
+      return new PageIndex(group.getRowCount(), offsets, bounds.orElse(null), chunk.getPrimitiveType().getPrimitiveTypeName());
+    });
+  }
+
+  /** A read of this block that may find nothing (null). */
+  @FunctionalInterface
+  private interface NullableRead<T> {
+    T read() throws IOException;
+  }
+
+  /**
+   * Runs {@code read} as {@link #failIfDamaged} does, its null passed through as "nothing" (not as
+   * damage) and an {@link IOException} turned into a {@link StorageException}.
+   */
+  private <T> T readOrNull(NullableRead<T> read) {
     return failIfDamaged(() -> {
       try {
-        Loaded l = load();
-        BlockMetaData group = l.footer.getBlocks().get(rowGroup);
-        int c = flatChunk(group, path);
-        if (c < 0) {
-          return java.util.Optional.<PageIndex>empty();
-        }
-        ColumnChunkMetaData chunk = group.getColumns().get(c);
-        OffsetIndex offsets = offsetIndexes(l)[rowGroup][c];
-        java.util.Optional<ColumnIndex> bounds = columnIndexes.get(((long) rowGroup << 32) | c);
-        if (bounds == null) {
-          InputFile file = inputFile();
-          try (ParquetFileReader reader = new ParquetFileReader(file, l.footer, TraceStoreReadOptions.create(null, CodecFactory.INSTANCE), file.newStream())) {
-            bounds = java.util.Optional.ofNullable(reader.readColumnIndex(chunk));
-          }
-          columnIndexes.put(((long) rowGroup << 32) | c, bounds);
-        }
-        return java.util.Optional.of(new PageIndex(group.getRowCount(), offsets, bounds.orElse(null), chunk.getPrimitiveType().getPrimitiveTypeName()));
+        return java.util.Optional.ofNullable(read.read());
       } catch (IOException e) {
         throw new StorageException("could not read block " + meta.blockId() + ": " + e.getMessage(), e);
       }
@@ -318,24 +334,20 @@ public final class BlockReader {
    * for. Null if the block has no such flat column.
    */
   public ColumnVector readColumnRows(int rowGroup, String path, long[] from, long[] to) {
-    return failIfDamaged(() -> {
-      try {
-        Loaded l = load();
-        BlockMetaData group = l.footer.getBlocks().get(rowGroup);
-        int c = flatChunk(group, path);
-        if (c < 0) {
-          return java.util.Optional.<ColumnVector>empty();
-        }
-        boolean[] wanted = new boolean[group.getColumns().size()];
-        wanted[c] = true;
-        List<ColumnDescriptor> columns = l.footer.getFileMetaData().getSchema().getColumns();
-        RowGroupSlice slice = RowGroupSlice.read(store, dataKey, group, columns, offsetIndexes(l)[rowGroup], wanted, from, to,
-            dictionaries, meta.blockId(), rowGroup);
-        return java.util.Optional.ofNullable(slice.column(path));
-      } catch (IOException e) {
-        throw new StorageException("could not read block " + meta.blockId() + ": " + e.getMessage(), e);
+    return readOrNull(() -> {
+      Loaded l = load();
+      BlockMetaData group = l.footer.getBlocks().get(rowGroup);
+      int c = flatChunk(group, path);
+      if (c < 0) {
+        return null;
       }
-    }).orElse(null);
+      boolean[] wanted = new boolean[group.getColumns().size()];
+      wanted[c] = true;
+      List<ColumnDescriptor> columns = l.footer.getFileMetaData().getSchema().getColumns();
+      RowGroupSlice slice = RowGroupSlice.read(store, dataKey, group, columns, offsetIndexes(l)[rowGroup], wanted, from, to,
+          dictionaries, meta.blockId(), rowGroup);
+      return slice.column(path);
+    });
   }
 
   /**
@@ -345,30 +357,25 @@ public final class BlockReader {
    * The array must not be modified.
    */
   public String[] dictionaryStrings(int rowGroup, String path) {
-    return failIfDamaged(() -> {
-      try {
-        Loaded l = load();
-        BlockMetaData group = l.footer.getBlocks().get(rowGroup);
-        List<ColumnChunkMetaData> chunks = group.getColumns();
-        List<ColumnDescriptor> columns = l.footer.getFileMetaData().getSchema().getColumns();
-        for (int c = 0; c < chunks.size(); c++) {
-          if (!String.join(".", columns.get(c).getPath()).equals(path)) {
-            continue;
-          }
-          ColumnChunkMetaData chunk = chunks.get(c);
-          org.apache.parquet.column.EncodingStats encodings = chunk.getEncodingStats();
-          if (encodings == null || encodings.hasNonDictionaryEncodedPages() || !encodings.hasDictionaryEncodedPages()) {
-            return java.util.Optional.<String[]>empty();
-          }
-          DictionaryCache.Entry entry = RowGroupSlice.dictionary(store, dataKey, group, columns.get(c), c, offsetIndexes(l)[rowGroup][c],
-              dictionaries, meta.blockId(), rowGroup);
-          return java.util.Optional.ofNullable(entry == null || entry.values() == null ? null : entry.values().strings());
+    return readOrNull(() -> {
+      Loaded l = load();
+      BlockMetaData group = l.footer.getBlocks().get(rowGroup);
+      List<ColumnChunkMetaData> chunks = group.getColumns();
+      List<ColumnDescriptor> columns = l.footer.getFileMetaData().getSchema().getColumns();
+      for (int c = 0; c < chunks.size(); c++) {
+        if (!String.join(".", columns.get(c).getPath()).equals(path)) {
+          continue;
         }
-        return java.util.Optional.<String[]>empty();
-      } catch (IOException e) {
-        throw new StorageException("could not read block " + meta.blockId() + ": " + e.getMessage(), e);
+        org.apache.parquet.column.EncodingStats encodings = chunks.get(c).getEncodingStats();
+        if (encodings == null || encodings.hasNonDictionaryEncodedPages() || !encodings.hasDictionaryEncodedPages()) {
+          return null;
+        }
+        DictionaryCache.Entry entry = RowGroupSlice.dictionary(store, dataKey, group, columns.get(c), c, offsetIndexes(l)[rowGroup][c],
+            dictionaries, meta.blockId(), rowGroup);
+        return entry == null || entry.values() == null ? null : entry.values().strings();
       }
-    }).orElse(null);
+      return null;
+    });
   }
 
   /** Position of the chunk of top-level column {@code path} in {@code group}, or -1. */

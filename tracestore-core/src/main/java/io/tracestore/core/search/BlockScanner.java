@@ -565,6 +565,9 @@ final class BlockScanner {
    */
   private record Slice(ColumnVector vector, long[] from, long[] to) {}
 
+  // stringColumn and numberColumn share their loop over the slice's runs and the mask's words: the
+  // test is written out in each so it is inlined in the loop, not called through a lambda per row
+
   /** Rows of {@code mask} in {@code slice} whose value passes; a null passes as "" if {@code nullIsEmpty}. */
   private static void stringColumn(Slice slice, StringMatcher m, boolean nullIsEmpty, long[] mask, long[] out) {
     ColumnVector v = slice.vector();
