@@ -44,9 +44,8 @@ public final class BlockReader {
   private volatile Loaded loaded;
   private volatile TraceDirectory directory;
   private volatile OffsetIndex[][] offsetIndexes;
-  /** Column indexes read so far, by row group and column position; empty where the writer kept none. */
-  private final java.util.concurrent.ConcurrentHashMap<Long, java.util.Optional<ColumnIndex>> columnIndexes =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  /** Page indexes of flat columns read so far, by row group (high 32 bits) and column position. */
+  private final java.util.concurrent.ConcurrentHashMap<Long, PageIndex> pageIndexes = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Footer and per-row-group bloom filters (null where a row group has none). */
   private record Loaded(ParquetMetadata footer, BloomFilter[] blooms) {}
@@ -294,17 +293,18 @@ public final class BlockReader {
       if (c < 0) {
         return null;
       }
-      ColumnChunkMetaData chunk = group.getColumns().get(c);
-      OffsetIndex offsets = offsetIndexes(l)[rowGroup][c];
-      java.util.Optional<ColumnIndex> bounds = columnIndexes.get(((long) rowGroup << 32) | c);
-      if (bounds == null) {
+      PageIndex pages = pageIndexes.get(((long) rowGroup << 32) | c);
+      if (pages == null) {
+        ColumnChunkMetaData chunk = group.getColumns().get(c);
+        ColumnIndex bounds;
         InputFile file = inputFile();
         try (ParquetFileReader reader = new ParquetFileReader(file, l.footer, TraceStoreReadOptions.create(null, CodecFactory.INSTANCE), file.newStream())) {
-          bounds = java.util.Optional.ofNullable(reader.readColumnIndex(chunk));
+          bounds = reader.readColumnIndex(chunk);
         }
-        columnIndexes.put(((long) rowGroup << 32) | c, bounds);
+        pages = new PageIndex(group.getRowCount(), offsetIndexes(l)[rowGroup][c], bounds, chunk.getPrimitiveType().getPrimitiveTypeName());
+        pageIndexes.put(((long) rowGroup << 32) | c, pages);
       }
-      return new PageIndex(group.getRowCount(), offsets, bounds.orElse(null), chunk.getPrimitiveType().getPrimitiveTypeName());
+      return pages;
     });
   }
 
