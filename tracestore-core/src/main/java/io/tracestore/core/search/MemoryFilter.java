@@ -4,27 +4,54 @@ import io.tracestore.api.AttributeValue;
 import io.tracestore.api.Span;
 import io.tracestore.core.block.BlockSchema;
 import io.tracestore.core.search.plan.SpanPredicate;
+import io.tracestore.core.search.plan.StringMatcher;
 import io.tracestore.core.search.plan.TraceCondition;
+import io.tracestore.traceql.ast.BinaryOp;
 import java.util.List;
 
 /**
  * Decides a {@link TraceCondition}'s leaves on spans held in memory (the head), span by span, with
  * the same widening rules as {@link BlockScanner} on columns: a missing value never passes, an
  * array or list value always may, a missing status message reads as "". So traces still in memory
- * are dropped before the exact evaluation too. Stateless.
+ * are dropped before the exact evaluation too. The predicates are compiled once per search into
+ * tests on {@link Span} fields. Immutable; thread-safe.
  */
 final class MemoryFilter {
-  private MemoryFilter() {}
+  /** A compiled {@link SpanPredicate}: may the span satisfy it. */
+  @FunctionalInterface
+  private interface SpanTest {
+    boolean test(Span s);
+  }
 
-  /** Per leaf of {@code leaves}: do at least its minimum count of {@code spans} pass its predicate. */
-  static boolean[] flags(List<TraceCondition.Exists> leaves, List<Span> spans) {
-    boolean[] out = new boolean[leaves.size()];
+  private final SpanTest[] tests;
+  private final int[] minCounts;
+
+  private MemoryFilter(List<TraceCondition.Exists> leaves) {
+    tests = new SpanTest[leaves.size()];
+    minCounts = new int[leaves.size()];
+    for (int i = 0; i < tests.length; i++) {
+      tests[i] = compile(leaves.get(i).predicate());
+      minCounts[i] = leaves.get(i).minCount();
+    }
+  }
+
+  /** A filter for the leaves of a condition, compiled once per search. */
+  static MemoryFilter of(List<TraceCondition.Exists> leaves) {
+    return new MemoryFilter(leaves);
+  }
+
+  /**
+   * Per leaf: do at least its minimum count of {@code spans} pass its predicate ({@code atLeastOne}:
+   * at least one, whatever the minimum).
+   */
+  boolean[] flags(List<Span> spans, boolean atLeastOne) {
+    boolean[] out = new boolean[tests.length];
     for (int i = 0; i < out.length; i++) {
-      int needed = leaves.get(i).minCount();
-      SpanPredicate p = leaves.get(i).predicate();
+      int needed = atLeastOne ? 1 : minCounts[i];
+      SpanTest t = tests[i];
       int count = 0;
       for (int k = 0; k < spans.size() && count < needed; k++) {
-        if (test(p, spans.get(k))) {
+        if (t.test(spans.get(k))) {
           count++;
         }
       }
@@ -33,63 +60,78 @@ final class MemoryFilter {
     return out;
   }
 
-  /** True if {@code s} may satisfy {@code p}. */
-  static boolean test(SpanPredicate p, Span s) {
+  private static SpanTest compile(SpanPredicate p) {
     if (p instanceof SpanPredicate.Constant c) {
-      return c.value();
+      boolean v = c.value();
+      return s -> v;
     }
     if (p instanceof SpanPredicate.And a) {
-      for (SpanPredicate t : a.terms()) {
-        if (!test(t, s)) {
-          return false;
+      SpanTest[] terms = a.terms().stream().map(MemoryFilter::compile).toArray(SpanTest[]::new);
+      return s -> {
+        for (SpanTest t : terms) {
+          if (!t.test(s)) {
+            return false;
+          }
         }
-      }
-      return true;
-    }
-    if (p instanceof SpanPredicate.Or o) {
-      for (SpanPredicate t : o.terms()) {
-        if (test(t, s)) {
-          return true;
-        }
-      }
-      return false;
-    }
-    if (p instanceof SpanPredicate.StringTest t) {
-      if (t.field() instanceof SpanPredicate.Column c) {
-        return switch (c.name()) {
-          case BlockSchema.NAME -> t.matcher().test(s.name());
-          case BlockSchema.STATUS_MESSAGE -> t.matcher().test(s.statusMessage() == null ? "" : s.statusMessage());
-          default -> true;
-        };
-      }
-      AttributeValue v = attribute((SpanPredicate.AttributeField) t.field(), s);
-      if (v instanceof AttributeValue.StringValue str) {
-        return t.matcher().test(str.value());
-      }
-      return v instanceof AttributeValue.ArrayValue || v instanceof AttributeValue.KeyValueListValue;
-    }
-    SpanPredicate.NumberTest n = (SpanPredicate.NumberTest) p;
-    if (n.field() instanceof SpanPredicate.Column c) {
-      return switch (c.name()) {
-        case BlockSchema.DURATION -> Values.ordered(n.op(), Long.compare(s.durationNanos(), n.longConstant()));
-        case BlockSchema.STATUS_CODE -> Values.ordered(n.op(), Long.compare(s.statusCode().code(), n.longConstant()));
-        case BlockSchema.KIND -> Values.ordered(n.op(), Long.compare(s.kind().code(), n.longConstant()));
-        default -> true;
+        return true;
       };
     }
-    AttributeValue v = attribute((SpanPredicate.AttributeField) n.field(), s);
-    if (v instanceof AttributeValue.LongValue l) {
-      return n.integral() ? Values.ordered(n.op(), Long.compare(l.value(), n.longConstant())) : number(n, l.value());
+    if (p instanceof SpanPredicate.Or o) {
+      SpanTest[] terms = o.terms().stream().map(MemoryFilter::compile).toArray(SpanTest[]::new);
+      return s -> {
+        for (SpanTest t : terms) {
+          if (t.test(s)) {
+            return true;
+          }
+        }
+        return false;
+      };
     }
-    if (v instanceof AttributeValue.DoubleValue d) {
-      return number(n, d.value());
+    if (p instanceof SpanPredicate.StringTest t) {
+      StringMatcher m = t.matcher();
+      if (t.field() instanceof SpanPredicate.Column c) {
+        return switch (c.name()) {
+          case BlockSchema.NAME -> s -> m.test(s.name());
+          case BlockSchema.STATUS_MESSAGE -> s -> m.test(s.statusMessage() == null ? "" : s.statusMessage());
+          default -> s -> true;
+        };
+      }
+      SpanPredicate.AttributeField f = (SpanPredicate.AttributeField) t.field();
+      return s -> {
+        AttributeValue v = attribute(f, s);
+        if (v instanceof AttributeValue.StringValue str) {
+          return m.test(str.value());
+        }
+        return v instanceof AttributeValue.ArrayValue || v instanceof AttributeValue.KeyValueListValue;
+      };
     }
-    return v instanceof AttributeValue.ArrayValue || v instanceof AttributeValue.KeyValueListValue;
+    SpanPredicate.NumberTest n = (SpanPredicate.NumberTest) p;
+    BinaryOp op = n.op();
+    long k = n.longConstant();
+    if (n.field() instanceof SpanPredicate.Column c) {
+      return switch (c.name()) {
+        case BlockSchema.DURATION -> s -> Values.ordered(op, Long.compare(s.durationNanos(), k));
+        case BlockSchema.STATUS_CODE -> s -> Values.ordered(op, Long.compare(s.statusCode().code(), k));
+        case BlockSchema.KIND -> s -> Values.ordered(op, Long.compare(s.kind().code(), k));
+        default -> s -> true;
+      };
+    }
+    SpanPredicate.AttributeField f = (SpanPredicate.AttributeField) n.field();
+    return s -> {
+      AttributeValue v = attribute(f, s);
+      if (v instanceof AttributeValue.LongValue l) {
+        return n.integral() ? Values.ordered(op, Long.compare(l.value(), k)) : number(n, l.value());
+      }
+      if (v instanceof AttributeValue.DoubleValue d) {
+        return number(n, d.value());
+      }
+      return v instanceof AttributeValue.ArrayValue || v instanceof AttributeValue.KeyValueListValue;
+    };
   }
 
   private static boolean number(SpanPredicate.NumberTest n, double value) {
     if (Double.isNaN(value) || Double.isNaN(n.constant())) {
-      return n.op() == io.tracestore.traceql.ast.BinaryOp.NEQ;
+      return n.op() == BinaryOp.NEQ;
     }
     return Values.ordered(n.op(), Double.compare(value, n.constant()));
   }

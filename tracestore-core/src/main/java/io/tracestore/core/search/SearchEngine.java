@@ -205,17 +205,17 @@ public final class SearchEngine implements AutoCloseable {
     CandidateQueue queue = new CandidateQueue();
     List<TraceId> merged = new ArrayList<>();
     List<TraceCondition.Exists> leaves = condition.leaves();
-    List<TraceCondition.Exists> anyCount = leaves.stream().map(l -> new TraceCondition.Exists(l.predicate())).toList();
     // Traces in memory whose own spans may satisfy a leaf ("at least one" flags): only they are
     // looked up in the blocks to have their flags combined. A trace in memory none of whose spans
     // satisfies any leaf can match only through a block fragment, and is read whole (memory spans
     // merged) if that fragment is a candidate. If the condition holds with no leaf satisfied (or
     // there is none), every trace in memory is looked up.
+    MemoryFilter memoryFilter = MemoryFilter.of(leaves);
     Map<TraceId, boolean[]> memoryAny = null;
     if (scanner != null && !condition.test(new boolean[leaves.size()])) {
       memoryAny = new HashMap<>();
       for (Map.Entry<TraceId, List<Span>> e : snapshot.memory().entrySet()) {
-        boolean[] f = MemoryFilter.flags(anyCount, e.getValue());
+        boolean[] f = memoryFilter.flags(e.getValue(), true);
         for (boolean x : f) {
           if (x) {
             memoryAny.put(e.getKey(), f);
@@ -274,7 +274,7 @@ public final class SearchEngine implements AutoCloseable {
       if (scanner != null) {
         // spans in memory decided span by span; with fragments in blocks, "at least one" per leaf
         boolean[] flags = inBlocks != null && memoryAny != null ? memoryAny.get(e.getKey()).clone()
-            : MemoryFilter.flags(inBlocks == null ? leaves : anyCount, e.getValue());
+            : memoryFilter.flags(e.getValue(), inBlocks != null);
         if (inBlocks != null) {
           for (int i = 0; i < flags.length; i++) {
             flags[i] |= inBlocks[i];
