@@ -115,9 +115,7 @@ final class PageBuffer {
     if (width == 0) {
       Arrays.fill(out, o, o + 8, 0);
     } else if (at + width + 8 > array.length) {
-      for (int i = 0; i < 8; i++) {
-        out[o + i] = (int) bitsSlow(at, i * width, width);
-      }
+      tail(at, width).unpack8(0, width, out, o);
     } else if (width <= 8) {
       long word = le.getLong(at); // all 8 values lie in these 8 bytes
       int mask = (1 << width) - 1;
@@ -137,9 +135,7 @@ final class PageBuffer {
     if (width == 0) {
       Arrays.fill(out, o, o + 8, 0L);
     } else if (at + width + 9 > array.length) {
-      for (int i = 0; i < 8; i++) {
-        out[o + i] = bitsSlow(at, i * width, width);
-      }
+      tail(at, width).unpack8(0, width, out, o);
     } else {
       long mask = width == 64 ? -1L : (1L << width) - 1;
       for (int i = 0, bit = 0; i < 8; i++, bit += width) {
@@ -154,19 +150,14 @@ final class PageBuffer {
     }
   }
 
-  /** {@code width} bits starting {@code bit} bits after index {@code at}; bytes at or past {@link #end} read as 0. */
-  private long bitsSlow(int at, int bit, int width) {
-    long v = 0;
-    int done = 0;
-    while (done < width) {
-      int b = bit + done;
-      int idx = at + (b >>> 3);
-      int shift = b & 7;
-      int take = Math.min(8 - shift, width - done);
-      int octet = idx < end ? array[idx] & 0xff : 0;
-      v |= (long) ((octet >>> shift) & ((1 << take) - 1)) << done;
-      done += take;
-    }
-    return v;
+  /**
+   * The {@code width} bytes at {@code at}, as a buffer of their own with room for the word-wide
+   * reads of {@code unpack8}; bytes at or past {@link #end} read as 0.
+   */
+  private PageBuffer tail(int at, int width) {
+    byte[] t = new byte[width + 16];
+    int n = Math.max(0, Math.min(width, end - at));
+    System.arraycopy(array, at, t, 0, n);
+    return new PageBuffer(t, 0, width);
   }
 }

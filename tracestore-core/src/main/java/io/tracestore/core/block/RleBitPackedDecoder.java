@@ -8,7 +8,8 @@ import java.util.Arrays;
  * RLE booleans. The input is a sequence of runs, each led by a ULEB128 header: an even header
  * {@code 2n} is a run of {@code n} copies of one value (held in {@code ceil(width/8)} bytes), an odd
  * header {@code 2g+1} is {@code 8g} values bit-packed LSB-first. An RLE run becomes one {@link
- * Arrays#fill}; a bit-packed run is unpacked 8 values at a time into a buffer and copied out.
+ * Arrays#fill}; a bit-packed run is unpacked 8 values (one group) at a time, only the groups that
+ * are read, so {@link #skip} and {@link #count} pass over runs without unpacking them where they can.
  * Reads from the buffer's position on and moves it. Not thread-safe.
  */
 final class RleBitPackedDecoder {
@@ -17,8 +18,11 @@ final class RleBitPackedDecoder {
   private boolean rle;
   private int left;
   private int value;
-  private int[] packed = new int[0];
-  private int packedPos;
+  // the current bit-packed run: its first byte, the index of its next value, and one unpacked group
+  private int packedAt;
+  private int packedIndex;
+  private final int[] group = new int[8];
+  private int groupLoaded = -1;
 
   /** @param width bits per value, 0..32 */
   RleBitPackedDecoder(PageBuffer in, int width) {
@@ -45,8 +49,7 @@ final class RleBitPackedDecoder {
       if (rle) {
         Arrays.fill(dst, off, off + k, value);
       } else {
-        System.arraycopy(packed, packedPos, dst, off, k);
-        packedPos += k;
+        readPacked(dst, off, k);
       }
       left -= k;
       off += k;
@@ -65,15 +68,95 @@ final class RleBitPackedDecoder {
       if (rle) {
         Arrays.fill(dst, off, off + k, (byte) value);
       } else {
-        for (int i = 0; i < k; i++) {
-          dst[off + i] = (byte) packed[packedPos + i];
+        for (int i = 0; i < k; ) {
+          int[] g = group(packedIndex);
+          int o = packedIndex & 7;
+          int take = Math.min(8 - o, k - i);
+          for (int j = 0; j < take; j++) {
+            dst[off + i + j] = (byte) g[o + j];
+          }
+          packedIndex += take;
+          i += take;
         }
-        packedPos += k;
       }
       left -= k;
       off += k;
       n -= k;
     }
+  }
+
+  /** Passes over the next {@code n} values. */
+  void skip(int n) {
+    while (n > 0) {
+      if (left == 0) {
+        nextRun();
+        continue;
+      }
+      int k = Math.min(n, left);
+      if (!rle) {
+        packedIndex += k;
+      }
+      left -= k;
+      n -= k;
+    }
+  }
+
+  /** Passes over the next {@code n} values and returns how many of them equal {@code v}. */
+  int count(int n, int v) {
+    int equal = 0;
+    while (n > 0) {
+      if (left == 0) {
+        nextRun();
+        continue;
+      }
+      int k = Math.min(n, left);
+      if (rle) {
+        equal += value == v ? k : 0;
+      } else {
+        for (int i = 0; i < k; ) {
+          int[] g = group(packedIndex);
+          int o = packedIndex & 7;
+          int take = Math.min(8 - o, k - i);
+          for (int j = 0; j < take; j++) {
+            equal += g[o + j] == v ? 1 : 0;
+          }
+          packedIndex += take;
+          i += take;
+        }
+      }
+      left -= k;
+      n -= k;
+    }
+    return equal;
+  }
+
+  /** {@code k} values of the current bit-packed run (at most what it has left) into {@code dst}. */
+  private void readPacked(int[] dst, int off, int k) {
+    int i = 0;
+    while (i < k) {
+      int o = packedIndex & 7;
+      if (o == 0 && k - i >= 8) { // whole groups straight into the destination
+        in.unpack8(packedAt + (packedIndex >>> 3) * width, width, dst, off + i);
+        packedIndex += 8;
+        i += 8;
+      } else {
+        int[] g = group(packedIndex);
+        int take = Math.min(8 - o, k - i);
+        System.arraycopy(g, o, dst, off + i, take);
+        packedIndex += take;
+        i += take;
+      }
+    }
+  }
+
+  /** The unpacked group of the current run holding value {@code index}. */
+  private int[] group(int index) {
+    int g = index >>> 3;
+    if (groupLoaded != g) {
+      in.unpack8(packedAt + g * width, width, group, 0);
+      groupLoaded = g;
+    }
+    return group;
   }
 
   private void nextRun() {
@@ -92,17 +175,11 @@ final class RleBitPackedDecoder {
     if (groups > (1 << 24) || (long) groups * width > in.remaining() + width) {
       throw new CorruptDataException("bit-packed run of " + groups + " groups of width " + width + " in " + in.remaining() + " bytes");
     }
-    int values = groups * 8;
-    if (packed.length < values) {
-      packed = new int[Math.max(values, 2 * packed.length)];
-    }
-    int at = in.pos;
-    for (int g = 0; g < groups; g++, at += width) {
-      in.unpack8(at, width, packed, 8 * g);
-    }
-    in.pos = Math.min(at, in.end);
+    packedAt = in.pos;
+    in.pos = (int) Math.min((long) in.pos + (long) groups * width, in.end);
     rle = false;
-    left = values;
-    packedPos = 0;
+    left = groups * 8;
+    packedIndex = 0;
+    groupLoaded = -1;
   }
 }

@@ -31,10 +31,11 @@ import org.apache.parquet.internal.column.columnindex.OffsetIndex;
  * allow (ranges less than {@link #GAP} bytes apart are read as one), their checksums verified,
  * decompressed and decoded by {@link PageDecoder} (parquet-java for the columns it does not take).
  *
- * <p>Pages are decoded whole, so a column holds more rows than were asked for, and columns hold
- * different row spans (page boundaries differ per column); each is then cut down to exactly the
- * rows asked for, so all columns line up: row {@code i} of every vector is the {@code i}-th row
- * asked for, and the leaf columns of one list have the same slots. Immutable; thread-safe.
+ * <p>{@link PageDecoder#decodeRows} decodes only the rows asked for (pages split at different rows
+ * per column, so this is what lines the columns up); where it does not take a chunk, its pages are
+ * decoded whole and cut down to those rows. Either way row {@code i} of every vector is the
+ * {@code i}-th row asked for, and the leaf columns of one list have the same slots. Immutable;
+ * thread-safe.
  */
 final class RowGroupSlice {
   /** Byte ranges closer than this are fetched in one read. */
@@ -145,20 +146,21 @@ final class RowGroupSlice {
       List<ChunkPages.Data> columnPages = pages.get(c);
       DictionaryCache.Entry dictionary = dictionaries[c];
       ChunkPages chunk = ChunkPages.of(dictionary == null ? null : dictionary.page(), columnPages);
-      ColumnVector vector = PageDecoder.decode(column, chunk, dictionary == null ? null : dictionary.values());
-      if (vector == null) {
-        vector = ColumnVectorReader.readWithParquet(column, chunk.reader());
-      }
       // runs of consecutive pages are consecutive vector rows; each wanted range lies in one run
       OffsetIndex oi = offsets[c];
       long[] runFirst = new long[chosen.length];
       long[] runEnd = new long[chosen.length];
       int[] runAt = new int[chosen.length];
+      int[] pageRows = new int[chosen.length];
       int runs = 0;
       int vectorRows = 0;
-      for (int p : chosen) {
+      for (int i = 0; i < chosen.length; i++) {
+        int p = chosen[i];
         long s = oi.getFirstRowIndex(p);
         long e = p + 1 < oi.getPageCount() ? oi.getFirstRowIndex(p + 1) : rows;
+        if (e < s || e - s > Integer.MAX_VALUE - vectorRows) {
+          throw new CorruptDataException(key + ": column " + String.join(".", column.getPath()) + " has a page of rows " + s + ".." + e);
+        }
         if (runs > 0 && runEnd[runs - 1] == s) {
           runEnd[runs - 1] = e;
         } else {
@@ -167,12 +169,8 @@ final class RowGroupSlice {
           runAt[runs] = vectorRows;
           runs++;
         }
+        pageRows[i] = (int) (e - s);
         vectorRows += (int) (e - s);
-      }
-      int decodedRows = column.getMaxRepetitionLevel() == 0 ? vector.size() : vector.rowStarts().length - 1;
-      if (decodedRows != vectorRows) {
-        throw new CorruptDataException(key + ": column " + String.join(".", column.getPath()) + " decoded " + decodedRows
-            + " rows from pages the offset index says hold " + vectorRows);
       }
       int[] vFrom = new int[from.length];
       int[] vTo = new int[from.length];
@@ -187,8 +185,22 @@ final class RowGroupSlice {
         vFrom[k] = runAt[run] + (int) (from[k] - runFirst[run]);
         vTo[k] = runAt[run] + (int) (to[k] - runFirst[run]);
       }
-      boolean whole = from.length == 1 && vFrom[0] == 0 && vTo[0] == vectorRows;
-      out.put(String.join(".", column.getPath()), whole ? vector : vector.selectRows(vFrom, vTo));
+      PageDecoder.DictionaryValues values = dictionary == null ? null : dictionary.values();
+      ColumnVector vector = PageDecoder.decodeRows(column, chunk, values, pageRows, vFrom, vTo);
+      if (vector == null) { // pages decoded whole, then cut
+        vector = PageDecoder.decode(column, chunk, values);
+        if (vector == null) {
+          vector = ColumnVectorReader.readWithParquet(column, chunk.reader());
+        }
+        int decodedRows = column.getMaxRepetitionLevel() == 0 ? vector.size() : vector.rowStarts().length - 1;
+        if (decodedRows != vectorRows) {
+          throw new CorruptDataException(key + ": column " + String.join(".", column.getPath()) + " decoded " + decodedRows
+              + " rows from pages the offset index says hold " + vectorRows);
+        }
+        boolean whole = from.length == 1 && vFrom[0] == 0 && vTo[0] == vectorRows;
+        vector = whole ? vector : vector.selectRows(vFrom, vTo);
+      }
+      out.put(String.join(".", column.getPath()), vector);
     }
     int total = 0;
     for (int k = 0; k < from.length; k++) {
