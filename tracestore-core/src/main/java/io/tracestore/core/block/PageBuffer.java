@@ -59,6 +59,11 @@ final class PageBuffer {
     return s;
   }
 
+  /** A buffer over the same bytes from the same position, moving on its own. */
+  PageBuffer duplicate() {
+    return new PageBuffer(array, le, pos, end);
+  }
+
   int readByte() {
     require(1);
     return array[pos++] & 0xff;
@@ -114,8 +119,11 @@ final class PageBuffer {
   void unpack8(int at, int width, int[] out, int o) {
     if (width == 0) {
       Arrays.fill(out, o, o + 8, 0);
-    } else if (at + width + 8 > array.length) {
-      tail(at, width).unpack8(0, width, out, o);
+    } else if (at + width + 8 > array.length) { // near the end of the array: bytes past the end read as 0
+      long mask = (1L << width) - 1;
+      for (int i = 0, bit = 0; i < 8; i++, bit += width) {
+        out[o + i] = (int) ((wordAt(at + (bit >>> 3)) >>> (bit & 7)) & mask);
+      }
     } else if (width <= 8) {
       long word = le.getLong(at); // all 8 values lie in these 8 bytes
       int mask = (1 << width) - 1;
@@ -134,8 +142,17 @@ final class PageBuffer {
   void unpack8(int at, int width, long[] out, int o) {
     if (width == 0) {
       Arrays.fill(out, o, o + 8, 0L);
-    } else if (at + width + 9 > array.length) {
-      tail(at, width).unpack8(0, width, out, o);
+    } else if (at + width + 9 > array.length) { // near the end of the array: bytes past the end read as 0
+      long mask = width == 64 ? -1L : (1L << width) - 1;
+      for (int i = 0, bit = 0; i < 8; i++, bit += width) {
+        int idx = at + (bit >>> 3);
+        int shift = bit & 7;
+        long v = wordAt(idx) >>> shift;
+        if (shift + width > 64) {
+          v |= (wordAt(idx + 8) & 0xff) << (64 - shift);
+        }
+        out[o + i] = v & mask;
+      }
     } else {
       long mask = width == 64 ? -1L : (1L << width) - 1;
       for (int i = 0, bit = 0; i < 8; i++, bit += width) {
@@ -150,14 +167,12 @@ final class PageBuffer {
     }
   }
 
-  /**
-   * The {@code width} bytes at {@code at}, as a buffer of their own with room for the word-wide
-   * reads of {@code unpack8}; bytes at or past {@link #end} read as 0.
-   */
-  private PageBuffer tail(int at, int width) {
-    byte[] t = new byte[width + 16];
-    int n = Math.max(0, Math.min(width, end - at));
-    System.arraycopy(array, at, t, 0, n);
-    return new PageBuffer(t, 0, width);
+  /** The little-endian long of the 8 bytes at {@code idx}, bytes at or past {@link #end} as 0. */
+  private long wordAt(int idx) {
+    long v = 0;
+    for (int i = 0, last = Math.min(8, end - idx); i < last; i++) {
+      v |= (array[idx + i] & 0xffL) << (8 * i);
+    }
+    return v;
   }
 }

@@ -215,10 +215,9 @@ final class PageDecoder {
   }
 
   /**
-   * What to read of one page: its level and value streams, its repetition levels (decoded whole, to
-   * find where rows start), and the slot ranges {@code [slotFrom[i], slotTo[i])} of the wanted rows.
+   * What to read of one page: its level and value streams (from their starts), and the slot ranges {@code [slotFrom[i], slotTo[i])} of the wanted rows.
    */
-  private record PagePlan(PageBuffer values, PageBuffer defIn, byte[] pageReps, int[] slotFrom, int[] slotTo, int slots) {}
+  private record PagePlan(PageBuffer values, PageBuffer repIn, PageBuffer defIn, int[] slotFrom, int[] slotTo, int slots) {}
 
   private static final PagePlan NOTHING = new PagePlan(null, null, null, new int[0], new int[0], 0);
 
@@ -247,7 +246,6 @@ final class PageDecoder {
     int n = last - first;
     int[] slotFrom = new int[n];
     int[] slotTo = new int[n];
-    byte[] pageReps = null;
     if (maxRep == 0) {
       if (count != rows) {
         throw new CorruptDataException("a page of " + count + " values of a flat column where the offset index says " + rows + " rows");
@@ -257,39 +255,39 @@ final class PageDecoder {
         slotTo[i] = (int) (Math.min(to[first + i], pageStart + rows) - pageStart);
       }
     } else {
-      pageReps = new byte[count];
-      new RleBitPackedDecoder(repIn, RleBitPackedDecoder.widthOf(maxRep)).readBytes(pageReps, 0, count);
-      // slot of the start of each row, in one pass; rows past the last wanted one are only counted
-      int i = 0;
-      int row = 0;
-      int slot = 0;
-      while (slot < count) {
-        if (pageReps[slot] == 0) {
-          long r = pageStart + row;
-          while (i < n && Math.min(to[first + i], pageStart + rows) <= r) {
-            slotTo[i++] = slot;
-          }
-          if (i < n && Math.max(from[first + i], pageStart) == r) {
-            slotFrom[i] = slot;
-          }
-          row++;
-        } else if (slot == 0) {
-          throw new CorruptDataException("a page whose first repetition level is " + pageReps[0]);
+      // a row starts at each repetition level 0: find the slots of the rows wanted, no further
+      RleBitPackedDecoder levels = new RleBitPackedDecoder(repIn.duplicate(), RleBitPackedDecoder.widthOf(maxRep));
+      int consumed = 0; // levels passed
+      int started = 0; // rows started among them
+      for (int i = 0; i < n; i++) {
+        int rf = (int) (Math.max(from[first + i], pageStart) - pageStart);
+        int rt = (int) (Math.min(to[first + i], pageStart + rows) - pageStart);
+        consumed += levels.through(rf + 1 - started, 0);
+        started = rf + 1;
+        slotFrom[i] = consumed - 1;
+        if (rf == 0 && slotFrom[i] != 0) {
+          throw new CorruptDataException("a page whose first repetition level is not 0");
         }
-        slot++;
+        if (rt == rows) {
+          slotTo[i] = count;
+        } else {
+          consumed += levels.through(rt + 1 - started, 0);
+          started = rt + 1;
+          slotTo[i] = consumed - 1;
+        }
+        if (slotTo[i] > count || slotFrom[i] >= slotTo[i]) {
+          throw new CorruptDataException("a page of " + count + " values whose repetition levels do not hold its " + rows + " rows");
+        }
       }
-      if (row != rows) {
-        throw new CorruptDataException("a page of " + row + " rows where the offset index says " + rows);
-      }
-      while (i < n) {
-        slotTo[i++] = count;
+      if (!page.v2() && started + levels.count(count - consumed, 0) != rows) { // no row count in the header: count them
+        throw new CorruptDataException("a page whose repetition levels do not hold the " + rows + " rows the offset index says");
       }
     }
     int slots = 0;
     for (int i = 0; i < n; i++) {
       slots += slotTo[i] - slotFrom[i];
     }
-    return new PagePlan(values, defIn, pageReps, slotFrom, slotTo, slots);
+    return new PagePlan(values, repIn, defIn, slotFrom, slotTo, slots);
   }
 
   /** Decodes the slots {@code plan} wants of {@code page} into slots {@code at..}. */
@@ -298,14 +296,16 @@ final class PageDecoder {
     int[] skip = new int[n]; // values to pass over before each range
     int[] present = new int[n]; // values in each range
     RleBitPackedDecoder defDecoder = maxDef > 0 ? new RleBitPackedDecoder(plan.defIn, RleBitPackedDecoder.widthOf(maxDef)) : null;
+    RleBitPackedDecoder repDecoder = maxRep > 0 ? new RleBitPackedDecoder(plan.repIn, RleBitPackedDecoder.widthOf(maxRep)) : null;
     int cursor = 0;
     int out = at;
     int limit = 0;
     for (int i = 0; i < n; i++) {
       int sf = plan.slotFrom[i];
       int len = plan.slotTo[i] - sf;
-      if (reps != null) {
-        System.arraycopy(plan.pageReps, sf, reps, out, len);
+      if (repDecoder != null) {
+        repDecoder.skip(sf - cursor);
+        repDecoder.readBytes(reps, out, len);
       }
       if (defDecoder != null) {
         skip[i] = defDecoder.count(sf - cursor, maxDef);

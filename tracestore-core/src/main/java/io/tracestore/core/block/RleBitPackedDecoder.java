@@ -112,6 +112,16 @@ final class RleBitPackedDecoder {
       int k = Math.min(n, left);
       if (rle) {
         equal += value == v ? k : 0;
+      } else if (width == 1) { // one bit each: count the ones a byte at a time
+        int ones = 0;
+        for (int idx = packedIndex, end = packedIndex + k; idx < end; ) {
+          int o = idx & 7;
+          int take = Math.min(8 - o, end - idx);
+          ones += Integer.bitCount((packedByte(idx >>> 3) >>> o) & ((1 << take) - 1));
+          idx += take;
+        }
+        equal += v == 1 ? ones : v == 0 ? k - ones : 0;
+        packedIndex += k;
       } else {
         for (int i = 0; i < k; ) {
           int[] g = group(packedIndex);
@@ -128,6 +138,59 @@ final class RleBitPackedDecoder {
       n -= k;
     }
     return equal;
+  }
+
+  /**
+   * Passes over values up to and including the {@code matches}-th one equal to {@code v} and
+   * returns how many values that is (with {@code v} 0 on repetition levels: the values up to the
+   * start of a row).
+   */
+  int through(int matches, int v) {
+    int consumed = 0;
+    while (matches > 0) {
+      if (left == 0) {
+        nextRun();
+        continue;
+      }
+      if (rle) {
+        int k = value == v ? Math.min(matches, left) : left;
+        matches -= value == v ? k : 0;
+        consumed += k;
+        left -= k;
+      } else if (width == 1 && (v == 0 || v == 1)) { // one bit each: whole bytes without the match pass at once
+        while (left > 0 && matches > 0) {
+          int o = packedIndex & 7;
+          int take = Math.min(8 - o, left);
+          int bits = (packedByte(packedIndex >>> 3) >>> o) & ((1 << take) - 1);
+          int found = v == 1 ? Integer.bitCount(bits) : take - Integer.bitCount(bits);
+          if (found < matches) {
+            matches -= found;
+            packedIndex += take;
+            left -= take;
+            consumed += take;
+          } else {
+            for (int j = 0; j < take && matches > 0; j++) {
+              if (((bits >>> j) & 1) == v) {
+                matches--;
+              }
+              packedIndex++;
+              left--;
+              consumed++;
+            }
+          }
+        }
+      } else {
+        while (left > 0 && matches > 0) {
+          if (group(packedIndex)[packedIndex & 7] == v) {
+            matches--;
+          }
+          packedIndex++;
+          left--;
+          consumed++;
+        }
+      }
+    }
+    return consumed;
   }
 
   /** {@code k} values of the current bit-packed run (at most what it has left) into {@code dst}. */
@@ -149,6 +212,12 @@ final class RleBitPackedDecoder {
     }
   }
 
+  /** Byte {@code i} of the current bit-packed run (0 past the end of the data). */
+  private int packedByte(int i) {
+    int at = packedAt + i;
+    return at < in.end ? in.array[at] & 0xff : 0;
+  }
+
   /** The unpacked group of the current run holding value {@code index}. */
   private int[] group(int index) {
     int g = index >>> 3;
@@ -167,7 +236,7 @@ final class RleBitPackedDecoder {
     if ((header & 1) == 0) {
       rle = true;
       left = header >>> 1;
-      value = in.readIntLE((width + 7) / 8);
+      value = width == 0 ? 0 : width <= 8 ? in.readByte() : in.readIntLE((width + 7) / 8);
       return;
     }
     int groups = header >>> 1;
