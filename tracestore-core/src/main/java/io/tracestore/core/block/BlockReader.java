@@ -43,13 +43,17 @@ public final class BlockReader {
   private volatile boolean quarantined;
   private volatile Loaded loaded;
   private volatile TraceDirectory directory;
-  private volatile OffsetIndex[][] offsetIndexes;
+  private volatile RowGroupSlice.Chunks[] offsetIndexes;
   /** Column indexes read so far, by row group and column position; empty where the writer kept none. */
   private final java.util.concurrent.ConcurrentHashMap<Long, java.util.Optional<ColumnIndex>> columnIndexes =
       new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Footer and per-row-group bloom filters (null where a row group has none). */
-  private record Loaded(ParquetMetadata footer, BloomFilter[] blooms) {}
+  private record Loaded(ParquetMetadata footer, BloomFilter[] blooms, List<ColumnDescriptor> columns) {
+    Loaded(ParquetMetadata footer, BloomFilter[] blooms) {
+      this(footer, blooms, footer.getFileMetaData().getSchema().getColumns());
+    }
+  }
 
   /**
    * Decides what a failed read of a block means. Called from the reading thread; must be
@@ -296,7 +300,7 @@ public final class BlockReader {
           return java.util.Optional.<PageIndex>empty();
         }
         ColumnChunkMetaData chunk = group.getColumns().get(c);
-        OffsetIndex offsets = offsetIndexes(l)[rowGroup][c];
+        OffsetIndex offsets = offsetIndexes(l)[rowGroup].offsets()[c];
         java.util.Optional<ColumnIndex> bounds = columnIndexes.get(((long) rowGroup << 32) | c);
         if (bounds == null) {
           InputFile file = inputFile();
@@ -328,7 +332,7 @@ public final class BlockReader {
         }
         boolean[] wanted = new boolean[group.getColumns().size()];
         wanted[c] = true;
-        List<ColumnDescriptor> columns = l.footer.getFileMetaData().getSchema().getColumns();
+        List<ColumnDescriptor> columns = l.columns();
         RowGroupSlice slice = RowGroupSlice.read(store, dataKey, group, columns, offsetIndexes(l)[rowGroup], wanted, from, to,
             dictionaries, meta.blockId(), rowGroup);
         return java.util.Optional.ofNullable(slice.column(path));
@@ -419,8 +423,7 @@ public final class BlockReader {
    */
   private void readRows(Loaded l, int rg, long[] from, long[] to, RowSink sink) throws IOException {
     BlockMetaData group = l.footer.getBlocks().get(rg);
-    List<ColumnDescriptor> columns = l.footer.getFileMetaData().getSchema().getColumns();
-    List<ColumnChunkMetaData> chunks = group.getColumns();
+    List<ColumnDescriptor> columns = l.columns();
     RowGroupSlice slice = RowGroupSlice.read(store, dataKey, group, columns, offsetIndexes(l)[rg], null, from, to, dictionaries,
         meta.blockId(), rg);
     SpanAssembler spans = new SpanAssembler(slice::column, columns);
@@ -433,27 +436,28 @@ public final class BlockReader {
   }
 
   /** The offset index of every column chunk, by row group; read on first use and kept. */
-  private OffsetIndex[][] offsetIndexes(Loaded l) throws IOException {
-    OffsetIndex[][] o = offsetIndexes;
+  private RowGroupSlice.Chunks[] offsetIndexes(Loaded l) throws IOException {
+    RowGroupSlice.Chunks[] o = offsetIndexes;
     if (o != null) {
       return o;
     }
     synchronized (this) {
       if (offsetIndexes == null) {
         List<BlockMetaData> groups = l.footer.getBlocks();
-        OffsetIndex[][] read = new OffsetIndex[groups.size()][];
+        RowGroupSlice.Chunks[] read = new RowGroupSlice.Chunks[groups.size()];
         InputFile file = inputFile();
         try (ParquetFileReader reader = new ParquetFileReader(file, l.footer, TraceStoreReadOptions.create(null, CodecFactory.INSTANCE), file.newStream())) {
           for (int rg = 0; rg < groups.size(); rg++) {
             List<ColumnChunkMetaData> chunks = groups.get(rg).getColumns();
-            read[rg] = new OffsetIndex[chunks.size()];
+            OffsetIndex[] offsets = new OffsetIndex[chunks.size()];
             for (int c = 0; c < chunks.size(); c++) {
               OffsetIndex index = reader.readOffsetIndex(chunks.get(c));
               if (index == null || index.getPageCount() == 0) {
                 throw new CorruptDataException(dataKey + ": column " + chunks.get(c).getPath() + " of row group " + rg + " has no offset index");
               }
-              read[rg][c] = index;
+              offsets[c] = index;
             }
+            read[rg] = RowGroupSlice.Chunks.of(groups.get(rg), offsets);
           }
         }
         offsetIndexes = read;

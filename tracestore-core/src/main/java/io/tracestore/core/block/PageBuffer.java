@@ -167,6 +167,14 @@ final class PageBuffer {
     }
   }
 
+  /**
+   * The little-endian long of the 8 bytes at absolute index {@code idx}; near the end of the
+   * array, bytes at or past {@link #end} read as 0.
+   */
+  long longAt(int idx) {
+    return idx + 8 <= array.length ? le.getLong(idx) : wordAt(idx);
+  }
+
   /** The little-endian long of the 8 bytes at {@code idx}, bytes at or past {@link #end} as 0. */
   private long wordAt(int idx) {
     long v = 0;

@@ -23,6 +23,8 @@ final class RleBitPackedDecoder {
   private int packedIndex;
   private final int[] group = new int[8];
   private int groupLoaded = -1;
+  /** The lowest bit of each of a group's 8 fields, for widths up to 8. */
+  private final long firstBits;
 
   /** @param width bits per value, 0..32 */
   RleBitPackedDecoder(PageBuffer in, int width) {
@@ -31,6 +33,11 @@ final class RleBitPackedDecoder {
     }
     this.in = in;
     this.width = width;
+    long f = 0;
+    for (int i = 0; i < 8 && width <= 8; i++) {
+      f |= 1L << (i * width);
+    }
+    this.firstBits = f;
   }
 
   /** Bits needed for values 0..max. */
@@ -112,16 +119,20 @@ final class RleBitPackedDecoder {
       int k = Math.min(n, left);
       if (rle) {
         equal += value == v ? k : 0;
-      } else if (width == 1) { // one bit each: count the ones a byte at a time
-        int ones = 0;
-        for (int idx = packedIndex, end = packedIndex + k; idx < end; ) {
-          int o = idx & 7;
-          int take = Math.min(8 - o, end - idx);
-          ones += Integer.bitCount((packedByte(idx >>> 3) >>> o) & ((1 << take) - 1));
-          idx += take;
+      } else if (wordWise(v)) { // whole groups a word at a time
+        int idx = packedIndex;
+        int end = packedIndex + k;
+        for (; idx < end && (idx & 7) != 0; idx++) {
+          equal += group(idx)[idx & 7] == v ? 1 : 0;
         }
-        equal += v == 1 ? ones : v == 0 ? k - ones : 0;
-        packedIndex += k;
+        long pattern = replicate(v);
+        for (; end - idx >= 8; idx += 8) {
+          equal += 8 - nonZeroFields(groupWord(idx >>> 3) ^ pattern);
+        }
+        for (; idx < end; idx++) {
+          equal += group(idx)[idx & 7] == v ? 1 : 0;
+        }
+        packedIndex = end;
       } else {
         for (int i = 0; i < k; ) {
           int[] g = group(packedIndex);
@@ -157,27 +168,25 @@ final class RleBitPackedDecoder {
         matches -= value == v ? k : 0;
         consumed += k;
         left -= k;
-      } else if (width == 1 && (v == 0 || v == 1)) { // one bit each: whole bytes without the match pass at once
+      } else if (wordWise(v)) { // groups without the match passed a word at a time
+        long pattern = replicate(v);
         while (left > 0 && matches > 0) {
-          int o = packedIndex & 7;
-          int take = Math.min(8 - o, left);
-          int bits = (packedByte(packedIndex >>> 3) >>> o) & ((1 << take) - 1);
-          int found = v == 1 ? Integer.bitCount(bits) : take - Integer.bitCount(bits);
-          if (found < matches) {
-            matches -= found;
-            packedIndex += take;
-            left -= take;
-            consumed += take;
-          } else {
-            for (int j = 0; j < take && matches > 0; j++) {
-              if (((bits >>> j) & 1) == v) {
-                matches--;
-              }
-              packedIndex++;
-              left--;
-              consumed++;
+          if ((packedIndex & 7) == 0 && left >= 8) {
+            int found = 8 - nonZeroFields(groupWord(packedIndex >>> 3) ^ pattern);
+            if (found < matches) {
+              matches -= found;
+              packedIndex += 8;
+              left -= 8;
+              consumed += 8;
+              continue;
             }
           }
+          if (group(packedIndex)[packedIndex & 7] == v) {
+            matches--;
+          }
+          packedIndex++;
+          left--;
+          consumed++;
         }
       } else {
         while (left > 0 && matches > 0) {
@@ -212,10 +221,33 @@ final class RleBitPackedDecoder {
     }
   }
 
-  /** Byte {@code i} of the current bit-packed run (0 past the end of the data). */
-  private int packedByte(int i) {
-    int at = packedAt + i;
-    return at < in.end ? in.array[at] & 0xff : 0;
+  /** True if groups can be compared with {@code v} a word at a time. */
+  private boolean wordWise(int v) {
+    return width > 0 && width <= 8 && v >>> width == 0;
+  }
+
+  /** {@code v} in each of the 8 fields of {@link #width} (at most 8) bits of a group's word. */
+  private long replicate(int v) {
+    long p = 0;
+    for (int i = 0; i < 8; i++) {
+      p |= (long) (v & ((1 << width) - 1)) << (i * width);
+    }
+    return p;
+  }
+
+  /** The {@code 8 * width} bits (width at most 8) of group {@code g} of the current bit-packed run. */
+  private long groupWord(int g) {
+    long w = in.longAt(packedAt + g * width);
+    return width == 8 ? w : w & ((1L << (8 * width)) - 1);
+  }
+
+  /** How many of the 8 fields of {@link #width} bits of {@code x} are not 0. */
+  private int nonZeroFields(long x) {
+    long any = x;
+    for (int s = 1; s < width; s++) {
+      any |= x >>> s;
+    }
+    return Long.bitCount(any & firstBits);
   }
 
   /** The unpacked group of the current run holding value {@code index}. */

@@ -19,10 +19,12 @@ import org.apache.parquet.format.DataPageHeader;
 import org.apache.parquet.format.DataPageHeaderV2;
 import org.apache.parquet.format.DictionaryPageHeader;
 import org.apache.parquet.format.PageHeader;
-import org.apache.parquet.format.Util;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.internal.column.columnindex.OffsetIndex;
+import shaded.parquet.org.apache.thrift.TException;
+import shaded.parquet.org.apache.thrift.protocol.TCompactProtocol;
+import shaded.parquet.org.apache.thrift.transport.TIOStreamTransport;
 
 /**
  * The chosen rows of one row group, decoded column by column from only the pages that hold them.
@@ -62,6 +64,23 @@ final class RowGroupSlice {
     return rows;
   }
 
+  /**
+   * What a read needs to know of each column chunk of one row group, in footer order, worked out
+   * once per block: the offset index, whether the chunk has a dictionary page, the dotted path.
+   */
+  record Chunks(OffsetIndex[] offsets, boolean[] hasDictionary, String[] paths) {
+    static Chunks of(BlockMetaData group, OffsetIndex[] offsets) {
+      List<ColumnChunkMetaData> chunks = group.getColumns();
+      boolean[] dictionary = new boolean[chunks.size()];
+      String[] paths = new String[chunks.size()];
+      for (int c = 0; c < chunks.size(); c++) {
+        dictionary[c] = chunks.get(c).hasDictionaryPage();
+        paths[c] = chunks.get(c).getPath().toDotString();
+      }
+      return new Chunks(offsets, dictionary, paths);
+    }
+  }
+
   /** A fetch of one page (or a dictionary page: {@code page} -1) of column {@code column}. */
   private record Fetch(int column, int page, long offset, int length) {}
 
@@ -69,14 +88,15 @@ final class RowGroupSlice {
    * Reads the rows {@code [from[i], to[i])} (ascending, not overlapping, row-group-local) of the
    * columns of row group {@code group} that {@code wanted} marks (every column if it is null).
    *
-   * @param offsets the offset index of each column of the row group, in footer order
+   * @param index the offset index and more of each column of the row group
    * @param wanted per column in footer order, whether to read it; null for all
    * @throws CorruptDataException if a page is damaged or the indexes disagree with the data
    */
   static RowGroupSlice read(ObjectStore store, String key, BlockMetaData group, List<ColumnDescriptor> schemaColumns,
-      OffsetIndex[] offsets, boolean[] wanted, long[] from, long[] to, DictionaryCache dictionaryCache,
+      Chunks index, boolean[] wanted, long[] from, long[] to, DictionaryCache dictionaryCache,
       String blockId, int rowGroup) throws IOException {
     List<ColumnChunkMetaData> chunks = group.getColumns();
+    OffsetIndex[] offsets = index.offsets();
     if (chunks.size() != schemaColumns.size()) {
       throw new CorruptDataException(key + ": a row group with " + chunks.size() + " columns, the schema has " + schemaColumns.size());
     }
@@ -105,7 +125,7 @@ final class RowGroupSlice {
           fetches.add(new Fetch(c, p, oi.getOffset(p), oi.getCompressedPageSize(p)));
         }
       }
-      if (n > 0 && chunks.get(c).hasDictionaryPage()
+      if (n > 0 && index.hasDictionary()[c]
           && (dictionaries[c] = dictionaryCache.get(new DictionaryCache.Key(blockId, rowGroup, c))) == null) {
         long dict = chunks.get(c).getDictionaryPageOffset();
         long length = oi.getOffset(0) - dict;
@@ -200,7 +220,7 @@ final class RowGroupSlice {
         boolean whole = from.length == 1 && vFrom[0] == 0 && vTo[0] == vectorRows;
         vector = whole ? vector : vector.selectRows(vFrom, vTo);
       }
-      out.put(String.join(".", column.getPath()), vector);
+      out.put(index.paths()[c], vector);
     }
     int total = 0;
     for (int k = 0; k < from.length; k++) {
@@ -245,10 +265,11 @@ final class RowGroupSlice {
     byte[] bytes = page.array();
     int end = page.offset() + page.length();
     ByteArrayInputStream in = new ByteArrayInputStream(bytes, page.offset(), page.length());
-    PageHeader h;
+    PageHeader h = new PageHeader();
     try {
-      h = Util.readPageHeader(in);
-    } catch (IOException | RuntimeException e) {
+      // Thrift directly: Util.readPageHeader's validation formats its messages even when the header is fine
+      h.read(new TCompactProtocol(new TIOStreamTransport(in)));
+    } catch (TException | RuntimeException e) {
       throw new CorruptDataException(key + ": unreadable page header in column " + String.join(".", column.getPath()) + ": " + e.getMessage(), e);
     }
     int payload = end - in.available();
