@@ -2,7 +2,6 @@ package io.tracestore.core.block;
 
 import io.tracestore.api.CorruptDataException;
 import io.tracestore.spi.ObjectStore;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,7 +23,9 @@ import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.internal.column.columnindex.OffsetIndex;
 import shaded.parquet.org.apache.thrift.TException;
 import shaded.parquet.org.apache.thrift.protocol.TCompactProtocol;
-import shaded.parquet.org.apache.thrift.transport.TIOStreamTransport;
+import shaded.parquet.org.apache.thrift.TConfiguration;
+import shaded.parquet.org.apache.thrift.transport.TTransport;
+import shaded.parquet.org.apache.thrift.transport.TTransportException;
 
 /**
  * The chosen rows of one row group, decoded column by column from only the pages that hold them.
@@ -113,14 +114,12 @@ final class RowGroupSlice {
       int pages = oi.getPageCount();
       int[] chosen = new int[pages];
       int n = 0;
-      int k = 0;
-      for (int p = 0; p < pages && k < from.length; p++) {
-        long start = oi.getFirstRowIndex(p);
-        long end = p + 1 < pages ? oi.getFirstRowIndex(p + 1) : rows;
-        while (k < from.length && to[k] <= start) {
-          k++;
+      for (int k = 0; k < from.length; k++) { // the pages from the one holding from[k] to the last starting before to[k]
+        int p = pageOf(oi, from[k]);
+        if (n > 0 && p <= chosen[n - 1]) {
+          p = chosen[n - 1] + 1;
         }
-        if (k < from.length && from[k] < end) {
+        for (; p < pages && oi.getFirstRowIndex(p) < to[k]; p++) {
           chosen[n++] = p;
           fetches.add(new Fetch(c, p, oi.getOffset(p), oi.getCompressedPageSize(p)));
         }
@@ -229,6 +228,21 @@ final class RowGroupSlice {
     return new RowGroupSlice(out, total);
   }
 
+  /** The last page whose first row is at most {@code row} (0 if none is). */
+  private static int pageOf(OffsetIndex oi, long row) {
+    int lo = 0;
+    int hi = oi.getPageCount() - 1;
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      if (oi.getFirstRowIndex(mid) <= row) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+
   /** Reads every fetch's bytes, merging nearby ranges into one read; keyed by fetch offset. */
   private static Map<Long, ChunkPages.Bytes> fetch(ObjectStore store, String key, List<Fetch> fetches) throws IOException {
     List<Fetch> sorted = new ArrayList<>(fetches);
@@ -258,21 +272,98 @@ final class RowGroupSlice {
     return out;
   }
 
+  /**
+   * A Thrift transport over {@code array[pos, end)} that shows the protocol its buffer, so the
+   * compact protocol reads bytes in place rather than through a stream.
+   */
+  private static final class ArrayTransport extends TTransport {
+    private final byte[] array;
+    private int pos;
+    private final int end;
+
+    ArrayTransport(byte[] array, int pos, int end) {
+      this.array = array;
+      this.pos = pos;
+      this.end = end;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
+
+    @Override
+    public void open() {}
+
+    @Override
+    public void close() {}
+
+    @Override
+    public int read(byte[] dst, int offset, int length) {
+      int n = Math.min(length, end - pos);
+      System.arraycopy(array, pos, dst, offset, n);
+      pos += n;
+      return n;
+    }
+
+    @Override
+    public void write(byte[] src, int offset, int length) {
+      throw new UnsupportedOperationException("read only");
+    }
+
+    @Override
+    public byte[] getBuffer() {
+      return array;
+    }
+
+    @Override
+    public int getBufferPosition() {
+      return pos;
+    }
+
+    @Override
+    public int getBytesRemainingInBuffer() {
+      return end - pos;
+    }
+
+    @Override
+    public void consumeBuffer(int n) {
+      pos += n;
+    }
+
+    @Override
+    public TConfiguration getConfiguration() {
+      return TConfiguration.DEFAULT;
+    }
+
+    @Override
+    public void updateKnownMessageSize(long size) {}
+
+    @Override
+    public void checkReadBytesAvailable(long n) throws TTransportException {
+      if (n > end - pos) {
+        throw new TTransportException(TTransportException.END_OF_FILE, n + " bytes wanted, " + (end - pos) + " left");
+      }
+    }
+  }
+
   /** The header of a page at the start of {@code bytes} and where its payload starts. */
   private record Header(PageHeader header, byte[] array, int payload, int end) {}
 
   private static Header header(String key, ColumnDescriptor column, ChunkPages.Bytes page) throws IOException {
     byte[] bytes = page.array();
     int end = page.offset() + page.length();
-    ByteArrayInputStream in = new ByteArrayInputStream(bytes, page.offset(), page.length());
     PageHeader h = new PageHeader();
+    int payload;
     try {
-      // Thrift directly: Util.readPageHeader's validation formats its messages even when the header is fine
-      h.read(new TCompactProtocol(new TIOStreamTransport(in)));
+      // Thrift directly, reading the array in place (Util.readPageHeader reads a stream a byte at a
+      // time, and its validation formats its messages even when the header is fine)
+      ArrayTransport in = new ArrayTransport(bytes, page.offset(), end);
+      h.read(new TCompactProtocol(in));
+      payload = in.getBufferPosition();
     } catch (TException | RuntimeException e) {
       throw new CorruptDataException(key + ": unreadable page header in column " + String.join(".", column.getPath()) + ": " + e.getMessage(), e);
     }
-    int payload = end - in.available();
     if (h.getCompressed_page_size() != end - payload) {
       throw new CorruptDataException(key + ": a page of column " + String.join(".", column.getPath()) + " says "
           + h.getCompressed_page_size() + " bytes; the offset index leaves " + (end - payload));
