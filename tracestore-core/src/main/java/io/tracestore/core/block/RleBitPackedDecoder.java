@@ -23,7 +23,12 @@ final class RleBitPackedDecoder {
   private int packedIndex;
   private final int[] group = new int[8];
   private int groupLoaded = -1;
-  /** The lowest bit of each of a group's 8 fields, for widths up to 8. */
+  /**
+   * Values compared a word at a time (widths up to 8): a word's worth (64 / width) for widths that
+   * divide 64, else a group's (8).
+   */
+  private final int step;
+  /** The lowest bit of each value's field in such a word. */
   private final long firstBits;
 
   /** @param width bits per value, 0..32 */
@@ -33,8 +38,9 @@ final class RleBitPackedDecoder {
     }
     this.in = in;
     this.width = width;
+    this.step = width > 0 && 64 % width == 0 ? 64 / width : 8;
     long f = 0;
-    for (int i = 0; i < 8 && width <= 8; i++) {
+    for (int i = 0; i < step && width <= 8; i++) {
       f |= 1L << (i * width);
     }
     this.firstBits = f;
@@ -119,15 +125,15 @@ final class RleBitPackedDecoder {
       int k = Math.min(n, left);
       if (rle) {
         equal += value == v ? k : 0;
-      } else if (wordWise(v)) { // whole groups a word at a time
+      } else if (wordWise(v)) { // a word of values at a time
         int idx = packedIndex;
         int end = packedIndex + k;
-        for (; idx < end && (idx & 7) != 0; idx++) {
+        for (; idx < end && idx % step != 0; idx++) {
           equal += group(idx)[idx & 7] == v ? 1 : 0;
         }
-        long pattern = replicate(v);
-        for (; end - idx >= 8; idx += 8) {
-          equal += 8 - nonZeroFields(groupWord(idx >>> 3) ^ pattern);
+        long pattern = v * firstBits;
+        for (; end - idx >= step; idx += step) {
+          equal += step - nonZeroFields(word(idx) ^ pattern);
         }
         for (; idx < end; idx++) {
           equal += group(idx)[idx & 7] == v ? 1 : 0;
@@ -168,16 +174,16 @@ final class RleBitPackedDecoder {
         matches -= value == v ? k : 0;
         consumed += k;
         left -= k;
-      } else if (wordWise(v)) { // groups without the match passed a word at a time
-        long pattern = replicate(v);
+      } else if (wordWise(v)) { // words of values without the match passed a word at a time
+        long pattern = v * firstBits;
         while (left > 0 && matches > 0) {
-          if ((packedIndex & 7) == 0 && left >= 8) {
-            int found = 8 - nonZeroFields(groupWord(packedIndex >>> 3) ^ pattern);
+          if (packedIndex % step == 0 && left >= step) {
+            int found = step - nonZeroFields(word(packedIndex) ^ pattern);
             if (found < matches) {
               matches -= found;
-              packedIndex += 8;
-              left -= 8;
-              consumed += 8;
+              packedIndex += step;
+              left -= step;
+              consumed += step;
               continue;
             }
           }
@@ -226,22 +232,16 @@ final class RleBitPackedDecoder {
     return width > 0 && width <= 8 && v >>> width == 0;
   }
 
-  /** {@code v} in each of the 8 fields of {@link #width} (at most 8) bits of a group's word. */
-  private long replicate(int v) {
-    long p = 0;
-    for (int i = 0; i < 8; i++) {
-      p |= (long) (v & ((1 << width) - 1)) << (i * width);
-    }
-    return p;
+  /**
+   * The {@link #step} values of the current bit-packed run from value {@code index} (a multiple of
+   * the step) as the low bits of a word.
+   */
+  private long word(int index) {
+    long w = in.longAt(packedAt + index / 8 * width);
+    return step * width == 64 ? w : w & ((1L << (step * width)) - 1);
   }
 
-  /** The {@code 8 * width} bits (width at most 8) of group {@code g} of the current bit-packed run. */
-  private long groupWord(int g) {
-    long w = in.longAt(packedAt + g * width);
-    return width == 8 ? w : w & ((1L << (8 * width)) - 1);
-  }
-
-  /** How many of the 8 fields of {@link #width} bits of {@code x} are not 0. */
+  /** How many of the {@link #step} fields of {@link #width} bits of {@code x} are not 0. */
   private int nonZeroFields(long x) {
     long any = x;
     for (int s = 1; s < width; s++) {
