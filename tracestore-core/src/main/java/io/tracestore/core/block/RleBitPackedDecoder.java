@@ -13,6 +13,18 @@ import java.util.Arrays;
  * Reads from the buffer's position on and moves it. Not thread-safe.
  */
 final class RleBitPackedDecoder {
+  /** By width (0..8): the lowest bit of each field of a word of {@code step} values. */
+  private static final long[] FIRST_BITS = new long[9];
+
+  static {
+    for (int w = 1; w <= 8; w++) {
+      int step = 64 % w == 0 ? 64 / w : 8;
+      for (int i = 0; i < step; i++) {
+        FIRST_BITS[w] |= 1L << (i * w);
+      }
+    }
+  }
+
   private final PageBuffer in;
   private final int width;
   private boolean rle;
@@ -39,11 +51,7 @@ final class RleBitPackedDecoder {
     this.in = in;
     this.width = width;
     this.step = width > 0 && 64 % width == 0 ? 64 / width : 8;
-    long f = 0;
-    for (int i = 0; i < step && width <= 8; i++) {
-      f |= 1L << (i * width);
-    }
-    this.firstBits = f;
+    this.firstBits = width <= 8 ? FIRST_BITS[width] : 0;
   }
 
   /** Bits needed for values 0..max. */
@@ -126,19 +134,13 @@ final class RleBitPackedDecoder {
       if (rle) {
         equal += value == v ? k : 0;
       } else if (wordWise(v)) { // a word of values at a time
-        int idx = packedIndex;
-        int end = packedIndex + k;
-        for (; idx < end && idx % step != 0; idx++) {
-          equal += group(idx)[idx & 7] == v ? 1 : 0;
-        }
         long pattern = v * firstBits;
-        for (; end - idx >= step; idx += step) {
-          equal += step - nonZeroFields(word(idx) ^ pattern);
+        for (int idx = packedIndex, end = packedIndex + k; idx < end; ) {
+          int m = Math.min(step - idx % step, end - idx);
+          equal += Long.bitCount(matching(idx, m, pattern));
+          idx += m;
         }
-        for (; idx < end; idx++) {
-          equal += group(idx)[idx & 7] == v ? 1 : 0;
-        }
-        packedIndex = end;
+        packedIndex += k;
       } else {
         for (int i = 0; i < k; ) {
           int[] g = group(packedIndex);
@@ -174,25 +176,27 @@ final class RleBitPackedDecoder {
         matches -= value == v ? k : 0;
         consumed += k;
         left -= k;
-      } else if (wordWise(v)) { // words of values without the match passed a word at a time
+      } else if (wordWise(v)) { // a word of values at a time
         long pattern = v * firstBits;
         while (left > 0 && matches > 0) {
-          if (packedIndex % step == 0 && left >= step) {
-            int found = step - nonZeroFields(word(packedIndex) ^ pattern);
-            if (found < matches) {
-              matches -= found;
-              packedIndex += step;
-              left -= step;
-              consumed += step;
-              continue;
+          int m = Math.min(step - packedIndex % step, left);
+          long found = matching(packedIndex, m, pattern);
+          int c = Long.bitCount(found);
+          if (c < matches) {
+            matches -= c;
+            packedIndex += m;
+            left -= m;
+            consumed += m;
+          } else {
+            for (int skip = 1; skip < matches; skip++) {
+              found &= found - 1; // drop the lowest match
             }
+            int through = Long.numberOfTrailingZeros(found) / width + 1;
+            matches = 0;
+            packedIndex += through;
+            left -= through;
+            consumed += through;
           }
-          if (group(packedIndex)[packedIndex & 7] == v) {
-            matches--;
-          }
-          packedIndex++;
-          left--;
-          consumed++;
         }
       } else {
         while (left > 0 && matches > 0) {
@@ -233,21 +237,21 @@ final class RleBitPackedDecoder {
   }
 
   /**
-   * The {@link #step} values of the current bit-packed run from value {@code index} (a multiple of
-   * the step) as the low bits of a word.
+   * Of the {@code n} values of the current bit-packed run from {@code index} on (all in one word:
+   * {@code index % step + n <= step}), those equal to the value {@code pattern} repeats: the lowest
+   * bit of each one's field is set, the field of value {@code index + i} starting at bit {@code i * width}.
    */
-  private long word(int index) {
-    long w = in.longAt(packedAt + index / 8 * width);
-    return step * width == 64 ? w : w & ((1L << (step * width)) - 1);
-  }
-
-  /** How many of the {@link #step} fields of {@link #width} bits of {@code x} are not 0. */
-  private int nonZeroFields(long x) {
+  private long matching(int index, int n, long pattern) {
+    int off = index % step;
+    int base = index - off;
+    long w = in.longAt(packedAt + base / 8 * width);
+    long x = (w >>> (off * width)) ^ pattern;
     long any = x;
     for (int s = 1; s < width; s++) {
       any |= x >>> s;
     }
-    return Long.bitCount(any & firstBits);
+    long fields = n * width >= 64 ? firstBits : firstBits & ((1L << (n * width)) - 1);
+    return ~any & fields;
   }
 
   /** The unpacked group of the current run holding value {@code index}. */
