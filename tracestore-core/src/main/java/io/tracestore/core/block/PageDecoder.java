@@ -24,6 +24,12 @@ import org.slf4j.LoggerFactory;
  * page's range of the value array, then, if the page has nulls, moved backwards to their slots
  * (a value never moves left, so this needs no second buffer) with nulls set to 0 (id -1).
  *
+ * <p>{@link #decodeRows} decodes only some rows of the pages (a trace read): it finds the wanted
+ * rows' slots by seeking the repetition levels, counts the non-null values before each range in
+ * the definition levels ({@link RleBitPackedDecoder} skips and counts inside runs, a word of
+ * values at a time), skips dictionary ids inside their runs and PLAIN fixed-width values
+ * arithmetically, and decodes the values of the other encodings only up to the last wanted one.
+ *
  * <p>Value encodings taken: PLAIN (INT32, INT64, DOUBLE, BOOLEAN, BINARY, FIXED_LEN_BYTE_ARRAY(16 or 8)),
  * PLAIN_DICTIONARY / RLE_DICTIONARY (not BOOLEAN), DELTA_BINARY_PACKED (INT32, INT64),
  * DELTA_LENGTH_BYTE_ARRAY (BINARY), DELTA_BYTE_ARRAY (BINARY, FIXED_LEN_BYTE_ARRAY(16 or 8)), RLE
@@ -34,8 +40,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Dictionary pages decode once per chunk. String ids are the dictionary's; strings of pages not
  * dictionary-encoded are appended after the dictionary in first-seen order, deduplicated by their
- * bytes (not against the dictionary), as {@link ColumnVectorReader} does. One instance per chunk;
- * not thread-safe.
+ * bytes (not against the dictionary), as {@link ColumnVectorReader} does. Raw bytes ({@link
+ * ColumnVector.Kind#BYTES}) are copied per slot, never shared with a cached dictionary. One
+ * instance per chunk; not thread-safe.
  */
 final class PageDecoder {
   private static final Logger LOG = LoggerFactory.getLogger(PageDecoder.class);
@@ -426,7 +433,7 @@ final class PageDecoder {
 
   /**
    * Decodes {@code page}, the dictionary of a chunk of {@code column}; null if this decoder does
-   * not use dictionaries of that column (raw bytes, booleans, levels only).
+   * not use dictionaries of that column (booleans, levels only, columns it does not take).
    *
    * @throws CorruptDataException if the page is malformed
    */
