@@ -89,6 +89,9 @@ public final class SustainedIngestBenchmark {
     double interval = Double.parseDouble(System.getProperty("interval", "5"));
     double queryEvery = Double.parseDouble(System.getProperty("queryEvery", "5"));
     double compactEvery = Double.parseDouble(System.getProperty("compactEvery", "20"));
+    // background: the store's own compactor (one pass every compactEvery s; open hours merge in fours);
+    // explicit: a thread calling compact() every compactEvery s, as an outside compactor process would
+    boolean explicitCompaction = System.getProperty("compaction", "background").equals("explicit");
     int idleReps = Integer.getInteger("idleReps", 10);
     long maxBlockBytes = Long.getLong("maxBlockBytes", 128L * 1024 * 1024);
     long maxLiveTracesProp = Long.getLong("maxLiveTraces", -1);
@@ -152,7 +155,10 @@ public final class SustainedIngestBenchmark {
     TraceStoreConfig.Limits limits = new TraceStoreConfig.Limits(TraceStoreConfig.Limits.DEFAULT.maxSpanBytes(),
         TraceStoreConfig.Limits.DEFAULT.maxTraceBytes(), 0, 0, maxLiveTraces);
     TraceStore store = TraceStores.builder().directory(dir).fsyncPolicy(FsyncPolicy.INTERVAL)
-        .maxBlockBytes(maxBlockBytes).limits(limits).meterProvider(meters.provider()).build();
+        .maxBlockBytes(maxBlockBytes).limits(limits).meterProvider(meters.provider())
+        .compactionInterval(explicitCompaction ? Duration.ZERO : Duration.ofMillis((long) (compactEvery * 1000))).build();
+    System.out.printf("compaction: %s, every %.0f s%n", explicitCompaction ? "explicit compact() calls" : "the store's background compactor",
+        compactEvery);
 
     AtomicLong nextBatch = new AtomicLong();
     AtomicLong ingested = new AtomicLong();
@@ -254,7 +260,9 @@ public final class SustainedIngestBenchmark {
     System.out.println("elapsed_s,spans_ingested,spans_per_s_interval,blocks_live,meta_json_on_disk,head_spans,"
         + "head_mb,wal_mb,heap_used_mb,blocks_cut,blocks_compacted,refused_batches,compactions,queryA_ms,queryErr_ms,load1,proc_cpu_pct,cut_thread_cpu_pct");
     appenderThreads.forEach(Thread::start);
-    compactor.start();
+    if (explicitCompaction) {
+      compactor.start();
+    }
     querier.start();
 
     // ---- curve ----
@@ -359,11 +367,11 @@ public final class SustainedIngestBenchmark {
         acknowledged / (ingestS + flushS));
     long appCpu = appenderCpu.values().stream().mapToLong(Long::longValue).sum();
     System.out.printf("CPU during ingest: process %.0f s (%.0f %% of one core on average, of %d cores), appenders %.0f s, "
-            + "maintenance thread (cuts + WAL fsync) %.0f s, compactor %.0f s, querier %.0f s, other threads (search workers, GC, JIT) %.0f s; GC time %.1f s%n",
+            + "maintenance threads (cuts + WAL fsync, and compaction if background) %.0f s, compactor thread %.0f s, querier %.0f s, other threads (search workers, GC, JIT) %.0f s; GC time %.1f s%n",
         procCpuIngest / 1e9, 100 * procCpuIngest / 1e9 / ingestS, Runtime.getRuntime().availableProcessors(), appCpu / 1e9,
         maintCpuIngest / 1e9, compactorCpuIngest / 1e9, querierCpuIngest / 1e9,
         (procCpuIngest - appCpu - maintCpuIngest - compactorCpuIngest - querierCpuIngest) / 1e9, gcIngest / 1e3);
-    System.out.printf("per CPU-second: %,.0f spans appended per appender CPU-s; %,.0f spans cut per maintenance-thread CPU-s "
+    System.out.printf("per CPU-second: %,.0f spans appended per appender CPU-s; %,.0f spans cut per maintenance-threads CPU-s "
             + "(%,d spans cut by then); %,.0f spans ingested per process CPU-s%n",
         acknowledged / (appCpu / 1e9), (acknowledged - headAtEnd) / (maintCpuIngest / 1e9), acknowledged - headAtEnd,
         acknowledged / (procCpuIngest / 1e9));

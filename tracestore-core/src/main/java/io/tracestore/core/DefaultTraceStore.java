@@ -425,7 +425,7 @@ final class DefaultTraceStore implements TraceStore {
     // settle 4^8 blocks of one window; the cap ends a call while ingest keeps adding blocks.
     int removed = 0;
     for (int pass = 0; pass < MAX_COMPACTION_PASSES; pass++) {
-      int r = compactPass();
+      int r = compactPass(2);
       removed += r;
       if (r == 0) {
         break;
@@ -434,8 +434,11 @@ final class DefaultTraceStore implements TraceStore {
     return removed;
   }
 
-  /** One compaction pass: retention, then the merges {@link #plan} picks; returns the blocks removed. */
-  private int compactPass() {
+  /**
+   * One compaction pass: retention, then the merges {@link #plan} picks (open windows merging only
+   * groups of at least {@code openInputs} blocks); returns the blocks removed.
+   */
+  private int compactPass(int openInputs) {
     ensureOpen();
     compactLock.lock(); // one compaction at a time
     try {
@@ -446,7 +449,7 @@ final class DefaultTraceStore implements TraceStore {
         catalog.poll();
         syncBlocks();
         removed = expire();
-        groups = plan(blocks, System.currentTimeMillis() * 1_000_000L);
+        groups = plan(blocks, System.currentTimeMillis() * 1_000_000L, openInputs);
       } finally {
         cutLock.unlock();
       }
@@ -464,12 +467,16 @@ final class DefaultTraceStore implements TraceStore {
    * The merges of one compaction pass, Tempo's way: blocks are grouped by the hour their spans
    * start in, and within a window by compaction level (a block cut from the head is level 0, a
    * merge's output one above its highest input), so a span is rewritten about once per level and
-   * write amplification stays logarithmic. Each merge takes 2 to {@link #MAX_COMPACTION_INPUTS}
+   * write amplification stays logarithmic. Each merge takes up to {@link #MAX_COMPACTION_INPUTS}
    * blocks, oldest first, of at most {@link #MAX_COMPACTED_SPANS} spans together; blocks of half
-   * that or more are done. Windows older than the current and the previous hour merge across
-   * levels, so the leftovers of each level still come together once no new blocks arrive.
+   * that or more are done. In the current and the previous hour (open windows, still receiving
+   * blocks) a merge needs {@code openInputs} blocks of one level, or fewer that reach the span
+   * limit: the background compactor waits for {@link #MAX_COMPACTION_INPUTS}, so a span is
+   * rewritten about log4 rather than log2 times while ingest goes on; {@code compact()} merges any
+   * two. Windows older than that merge any two or more blocks across levels, so the leftovers of
+   * each level still come together once no new blocks arrive.
    */
-  static List<List<BlockReader>> plan(java.util.Collection<BlockReader> blocks, long nowUnixNano) {
+  static List<List<BlockReader>> plan(java.util.Collection<BlockReader> blocks, long nowUnixNano, int openInputs) {
     Map<Long, Map<Integer, List<BlockReader>>> windows = new java.util.TreeMap<>();
     long currentWindow = nowUnixNano / COMPACTION_WINDOW_NANOS;
     for (BlockReader b : blocks) {
@@ -481,15 +488,17 @@ final class DefaultTraceStore implements TraceStore {
       windows.computeIfAbsent(window, k -> new java.util.TreeMap<>()).computeIfAbsent(level, k -> new ArrayList<>()).add(b);
     }
     List<List<BlockReader>> groups = new ArrayList<>();
-    for (Map<Integer, List<BlockReader>> levels : windows.values()) {
-      for (List<BlockReader> pool : levels.values()) {
+    for (Map.Entry<Long, Map<Integer, List<BlockReader>>> w : windows.entrySet()) {
+      int minInputs = w.getKey() >= currentWindow - 1 ? Math.max(2, Math.min(openInputs, MAX_COMPACTION_INPUTS)) : 2;
+      for (List<BlockReader> pool : w.getValue().values()) {
         pool.sort(java.util.Comparator.comparingLong((BlockReader b) -> b.meta().minStartUnixNano())
             .thenComparing(b -> b.meta().blockId()));
         List<BlockReader> group = new ArrayList<>();
         long spans = 0;
         for (BlockReader b : pool) {
-          if (!group.isEmpty() && (group.size() == MAX_COMPACTION_INPUTS || spans + b.meta().spanCount() > MAX_COMPACTED_SPANS)) {
-            if (group.size() >= 2) {
+          boolean full = spans + b.meta().spanCount() > MAX_COMPACTED_SPANS;
+          if (!group.isEmpty() && (group.size() == MAX_COMPACTION_INPUTS || full)) {
+            if (group.size() >= 2 && (group.size() >= minInputs || full)) {
               groups.add(group);
             }
             group = new ArrayList<>();
@@ -498,7 +507,7 @@ final class DefaultTraceStore implements TraceStore {
           group.add(b);
           spans += b.meta().spanCount();
         }
-        if (group.size() >= 2) {
+        if (group.size() >= minInputs) {
           groups.add(group);
         }
       }
@@ -512,7 +521,7 @@ final class DefaultTraceStore implements TraceStore {
       return;
     }
     try {
-      int removed = compactPass();
+      int removed = compactPass(MAX_COMPACTION_INPUTS);
       if (removed > 0) {
         LOG.info("background compaction of tenant {} removed {} block(s)", config.tenant(), removed);
       }

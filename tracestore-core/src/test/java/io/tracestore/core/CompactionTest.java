@@ -92,7 +92,7 @@ class CompactionTest {
   }
 
   @Test
-  void aCompactionPassMergesTwoToFourBlocksOfOneLevelPerHourOldestFirst() {
+  void aCompactionPassMergesTwoToFourBlocksOfOneLevelPerHourOldestFirstAndTheBackgroundOneOnlyFoursInOpenHours() {
     long now = 100 * HOUR + HOUR / 2;
     List<io.tracestore.core.block.BlockReader> blocks = new ArrayList<>();
     for (int i = 0; i < 10; i++) { // level 0 of the current hour, started in reverse order
@@ -102,9 +102,17 @@ class CompactionTest {
     blocks.add(block("l1-y", now - HOUR + 1, 5_000, 1));
     blocks.add(block("l2-z", now - HOUR + 2, 5_000, 2));
     blocks.add(block("big", now, DefaultTraceStore.MAX_COMPACTED_SPANS / 2, 0)); // done: never an input
-    List<List<String>> groups = ids(DefaultTraceStore.plan(blocks, now));
+    List<List<String>> groups = ids(DefaultTraceStore.plan(blocks, now, 2));
     assertThat(groups).containsExactlyInAnyOrder(
         List.of("a9", "a8", "a7", "a6"), List.of("a5", "a4", "a3", "a2"), List.of("a1", "a0"), List.of("l1-x", "l1-y"));
+    // the background compactor: in the current and previous hour only groups of four (fewer blocks rewritten per span)
+    assertThat(ids(DefaultTraceStore.plan(blocks, now, DefaultTraceStore.MAX_COMPACTION_INPUTS))).containsExactlyInAnyOrder(
+        List.of("a9", "a8", "a7", "a6"), List.of("a5", "a4", "a3", "a2"));
+    // ... unless fewer reach the span limit
+    List<io.tracestore.core.block.BlockReader> large = List.of(
+        block("m0", now, DefaultTraceStore.MAX_COMPACTED_SPANS / 2 - 1, 0), block("m1", now + 1, DefaultTraceStore.MAX_COMPACTED_SPANS / 2 - 1, 0),
+        block("m2", now + 2, 10, 0));
+    assertThat(ids(DefaultTraceStore.plan(large, now, DefaultTraceStore.MAX_COMPACTION_INPUTS))).containsExactly(List.of("m0", "m1"));
   }
 
   @Test
@@ -117,8 +125,10 @@ class CompactionTest {
         block("y1", 50 * HOUR + 1, DefaultTraceStore.MAX_COMPACTED_SPANS / 2 - 1, 2),
         block("y2", 50 * HOUR + 2, 3, 0),
         block("lonely", 20 * HOUR, 10, 0));
-    assertThat(ids(DefaultTraceStore.plan(blocks, now))).containsExactlyInAnyOrder(
-        List.of("x0", "x1", "x2"), List.of("y0", "y1"));
+    for (int openInputs : new int[] {2, DefaultTraceStore.MAX_COMPACTION_INPUTS}) {
+      assertThat(ids(DefaultTraceStore.plan(blocks, now, openInputs))).containsExactlyInAnyOrder(
+          List.of("x0", "x1", "x2"), List.of("y0", "y1"));
+    }
   }
 
   @Test

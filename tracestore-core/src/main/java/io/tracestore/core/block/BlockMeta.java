@@ -34,6 +34,10 @@ import java.util.Objects;
  * @param rowGroups per row group: rows and trace-id range, in file order
  * @param compactionLevel 0 for a block cut from the head; a compaction's output is one above its
  *     highest input (absent in older {@code meta.json}: 0)
+ * @param columnValues every non-null value, sorted, of some string columns of the block (by dotted
+ *     column path: {@code service_name}, {@code name}, dedicated string columns, the generic
+ *     attribute lists' key columns), for columns with few distinct values; a column not listed may
+ *     hold anything (absent in older {@code meta.json}: none listed)
  */
 public record BlockMeta(
     int formatVersion,
@@ -51,7 +55,8 @@ public record BlockMeta(
     long dataSize,
     String dataCrc32c,
     List<RowGroup> rowGroups,
-    int compactionLevel) {
+    int compactionLevel,
+    java.util.Map<String, List<String>> columnValues) {
 
   public static final int FORMAT_VERSION = 1;
   private static final JsonFactory JSON = new JsonFactory();
@@ -62,6 +67,9 @@ public record BlockMeta(
     dedicatedResourceColumns = List.copyOf(dedicatedResourceColumns);
     dedicatedSpanColumns = List.copyOf(dedicatedSpanColumns);
     rowGroups = List.copyOf(rowGroups);
+    java.util.TreeMap<String, List<String>> values = new java.util.TreeMap<>();
+    columnValues.forEach((k, v) -> values.put(k, List.copyOf(new java.util.TreeSet<>(v))));
+    columnValues = java.util.Collections.unmodifiableMap(values);
     if (compactionLevel < 0) {
       throw new IllegalArgumentException("compaction level " + compactionLevel);
     }
@@ -73,14 +81,31 @@ public record BlockMeta(
       List<DedicatedColumn> dedicatedResourceColumns, List<DedicatedColumn> dedicatedSpanColumns, long dataSize,
       String dataCrc32c, List<RowGroup> rowGroups) {
     this(formatVersion, blockId, tenant, createdUnixMilli, minStartUnixNano, maxEndUnixNano, minTraceId, maxTraceId,
-        spanCount, traceCount, dedicatedResourceColumns, dedicatedSpanColumns, dataSize, dataCrc32c, rowGroups, 0);
+        spanCount, traceCount, dedicatedResourceColumns, dedicatedSpanColumns, dataSize, dataCrc32c, rowGroups, 0, java.util.Map.of());
+  }
+
+  /** Most values listed per column in {@link #columnValues()}. */
+  public static final int MAX_COLUMN_VALUES = 64;
+  /** Most characters of the values listed per column in {@link #columnValues()}. */
+  public static final int MAX_COLUMN_VALUE_CHARS = 4096;
+
+  /** This meta with {@code values} as its {@link #columnValues()}. */
+  public BlockMeta withColumnValues(java.util.Map<String, List<String>> values) {
+    return new BlockMeta(formatVersion, blockId, tenant, createdUnixMilli, minStartUnixNano, maxEndUnixNano, minTraceId,
+        maxTraceId, spanCount, traceCount, dedicatedResourceColumns, dedicatedSpanColumns, dataSize, dataCrc32c, rowGroups,
+        compactionLevel, values);
+  }
+
+  /** The values of column {@code path} in the block if {@link #columnValues()} lists them, else null (unknown). */
+  public List<String> valuesOf(String path) {
+    return columnValues.get(path);
   }
 
   /** This meta with compaction level {@code level}. */
   public BlockMeta withCompactionLevel(int level) {
     return new BlockMeta(formatVersion, blockId, tenant, createdUnixMilli, minStartUnixNano, maxEndUnixNano, minTraceId,
         maxTraceId, spanCount, traceCount, dedicatedResourceColumns, dedicatedSpanColumns, dataSize, dataCrc32c, rowGroups,
-        level);
+        level, columnValues);
   }
 
   /** One row group's rows and trace-id range. */
@@ -133,6 +158,15 @@ public record BlockMeta(
         g.writeEndObject();
       }
       g.writeEndArray();
+      g.writeObjectFieldStart("columnValues");
+      for (java.util.Map.Entry<String, List<String>> e : columnValues.entrySet()) {
+        g.writeArrayFieldStart(e.getKey());
+        for (String v : e.getValue()) {
+          g.writeString(v);
+        }
+        g.writeEndArray();
+      }
+      g.writeEndObject();
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -176,6 +210,7 @@ public record BlockMeta(
       int level = 0;
       String crc = null;
       List<RowGroup> rowGroups = new ArrayList<>();
+      java.util.Map<String, List<String>> columnValues = new java.util.HashMap<>();
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         JsonToken t = p.nextToken();
@@ -193,6 +228,19 @@ public record BlockMeta(
           case "dataSize" -> dataSize = p.getLongValue();
           case "dataCrc32c" -> crc = p.getText();
           case "compactionLevel" -> level = p.getIntValue();
+          case "columnValues" -> {
+            expect(t, JsonToken.START_OBJECT, source);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String column = p.currentName();
+              expect(p.nextToken(), JsonToken.START_ARRAY, source);
+              List<String> values = new ArrayList<>();
+              while (p.nextToken() == JsonToken.VALUE_STRING) {
+                values.add(p.getText());
+              }
+              expect(p.currentToken(), JsonToken.END_ARRAY, source);
+              columnValues.put(column, values);
+            }
+          }
           case "dedicatedColumns" -> {
             expect(t, JsonToken.START_OBJECT, source);
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -238,7 +286,7 @@ public record BlockMeta(
           require(maxEnd, "maxEndUnixNano", source), require(minTrace, "minTraceId", source),
           require(maxTrace, "maxTraceId", source), require(spans, "spanCount", source),
           require(traces, "traceCount", source), dedRes, dedSpan, require(dataSize, "dataSize", source),
-          require(crc, "dataCrc32c", source), rowGroups, level);
+          require(crc, "dataCrc32c", source), rowGroups, level, columnValues);
     } catch (IOException | IllegalArgumentException e) {
       throw new CorruptDataException(source + ": malformed meta.json: " + e.getMessage(), e);
     }

@@ -44,9 +44,8 @@ public final class BlockReader {
   private volatile Loaded loaded;
   private volatile TraceDirectory directory;
   private volatile RowGroupSlice.Chunks[] offsetIndexes;
-  /** Column indexes read so far, by row group and column position; empty where the writer kept none. */
-  private final java.util.concurrent.ConcurrentHashMap<Long, java.util.Optional<ColumnIndex>> columnIndexes =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  /** Page indexes of flat columns read so far, by row group (high 32 bits) and column position. */
+  private final java.util.concurrent.ConcurrentHashMap<Long, PageIndex> pageIndexes = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Footer and per-row-group bloom filters (null where a row group has none). */
   private record Loaded(ParquetMetadata footer, BloomFilter[] blooms, List<ColumnDescriptor> columns) {
@@ -291,25 +290,42 @@ public final class BlockReader {
    * where the writer kept them; null if the block has no such flat column. Read on first use and kept.
    */
   public PageIndex pageIndex(int rowGroup, String path) {
+    return readOrNull(() -> {
+      Loaded l = load();
+      BlockMetaData group = l.footer.getBlocks().get(rowGroup);
+      int c = flatChunk(group, path);
+      if (c < 0) {
+        return null;
+      }
+      PageIndex pages = pageIndexes.get(((long) rowGroup << 32) | c);
+      if (pages == null) {
+        ColumnChunkMetaData chunk = group.getColumns().get(c);
+        ColumnIndex bounds;
+        InputFile file = inputFile();
+        try (ParquetFileReader reader = new ParquetFileReader(file, l.footer, TraceStoreReadOptions.create(null, CodecFactory.INSTANCE), file.newStream())) {
+          bounds = reader.readColumnIndex(chunk);
+        }
+        pages = new PageIndex(group.getRowCount(), offsetIndexes(l)[rowGroup].offsets()[c], bounds, chunk.getPrimitiveType().getPrimitiveTypeName());
+        pageIndexes.put(((long) rowGroup << 32) | c, pages);
+      }
+      return pages;
+    });
+  }
+
+  /** A read of this block that may find nothing (null). */
+  @FunctionalInterface
+  private interface NullableRead<T> {
+    T read() throws IOException;
+  }
+
+  /**
+   * Runs {@code read} as {@link #failIfDamaged} does, its null passed through as "nothing" (not as
+   * damage) and an {@link IOException} turned into a {@link StorageException}.
+   */
+  private <T> T readOrNull(NullableRead<T> read) {
     return failIfDamaged(() -> {
       try {
-        Loaded l = load();
-        BlockMetaData group = l.footer.getBlocks().get(rowGroup);
-        int c = flatChunk(group, path);
-        if (c < 0) {
-          return java.util.Optional.<PageIndex>empty();
-        }
-        ColumnChunkMetaData chunk = group.getColumns().get(c);
-        OffsetIndex offsets = offsetIndexes(l)[rowGroup].offsets()[c];
-        java.util.Optional<ColumnIndex> bounds = columnIndexes.get(((long) rowGroup << 32) | c);
-        if (bounds == null) {
-          InputFile file = inputFile();
-          try (ParquetFileReader reader = new ParquetFileReader(file, l.footer, TraceStoreReadOptions.create(null, CodecFactory.INSTANCE), file.newStream())) {
-            bounds = java.util.Optional.ofNullable(reader.readColumnIndex(chunk));
-          }
-          columnIndexes.put(((long) rowGroup << 32) | c, bounds);
-        }
-        return java.util.Optional.of(new PageIndex(group.getRowCount(), offsets, bounds.orElse(null), chunk.getPrimitiveType().getPrimitiveTypeName()));
+        return java.util.Optional.ofNullable(read.read());
       } catch (IOException e) {
         throw new StorageException("could not read block " + meta.blockId() + ": " + e.getMessage(), e);
       }
@@ -322,24 +338,48 @@ public final class BlockReader {
    * for. Null if the block has no such flat column.
    */
   public ColumnVector readColumnRows(int rowGroup, String path, long[] from, long[] to) {
-    return failIfDamaged(() -> {
-      try {
-        Loaded l = load();
-        BlockMetaData group = l.footer.getBlocks().get(rowGroup);
-        int c = flatChunk(group, path);
-        if (c < 0) {
-          return java.util.Optional.<ColumnVector>empty();
-        }
-        boolean[] wanted = new boolean[group.getColumns().size()];
-        wanted[c] = true;
-        List<ColumnDescriptor> columns = l.columns();
-        RowGroupSlice slice = RowGroupSlice.read(store, dataKey, group, columns, offsetIndexes(l)[rowGroup], wanted, from, to,
-            dictionaries, meta.blockId(), rowGroup);
-        return java.util.Optional.ofNullable(slice.column(path));
-      } catch (IOException e) {
-        throw new StorageException("could not read block " + meta.blockId() + ": " + e.getMessage(), e);
+    return readOrNull(() -> {
+      Loaded l = load();
+      BlockMetaData group = l.footer.getBlocks().get(rowGroup);
+      int c = flatChunk(group, path);
+      if (c < 0) {
+        return null;
       }
-    }).orElse(null);
+      boolean[] wanted = new boolean[group.getColumns().size()];
+      wanted[c] = true;
+      List<ColumnDescriptor> columns = l.columns();
+      RowGroupSlice slice = RowGroupSlice.read(store, dataKey, group, columns, offsetIndexes(l)[rowGroup], wanted, from, to,
+          dictionaries, meta.blockId(), rowGroup);
+      return slice.column(path);
+    });
+  }
+
+  /**
+   * Every value of string column {@code path} (dotted, any leaf) in row group {@code rowGroup}, read
+   * from the chunk's dictionary page (kept in the store's dictionary cache): null unless every data
+   * page of the chunk is dictionary-encoded, so that the dictionary lists every value it holds.
+   * The array must not be modified.
+   */
+  public String[] dictionaryStrings(int rowGroup, String path) {
+    return readOrNull(() -> {
+      Loaded l = load();
+      BlockMetaData group = l.footer.getBlocks().get(rowGroup);
+      List<ColumnChunkMetaData> chunks = group.getColumns();
+      List<ColumnDescriptor> columns = l.columns();
+      for (int c = 0; c < chunks.size(); c++) {
+        if (!String.join(".", columns.get(c).getPath()).equals(path)) {
+          continue;
+        }
+        org.apache.parquet.column.EncodingStats encodings = chunks.get(c).getEncodingStats();
+        if (encodings == null || encodings.hasNonDictionaryEncodedPages() || !encodings.hasDictionaryEncodedPages()) {
+          return null;
+        }
+        DictionaryCache.Entry entry = RowGroupSlice.dictionary(store, dataKey, group, columns.get(c), c, offsetIndexes(l)[rowGroup].offsets()[c],
+            dictionaries, meta.blockId(), rowGroup);
+        return entry == null || entry.values() == null ? null : entry.values().strings();
+      }
+      return null;
+    });
   }
 
   /** Position of the chunk of top-level column {@code path} in {@code group}, or -1. */

@@ -109,8 +109,73 @@ public final class BlockWriter {
     BlockMeta meta = new BlockMeta(BlockMeta.FORMAT_VERSION, blockId, tenant, System.currentTimeMillis(),
         minStart, maxEnd, rows.get(0).span().traceId(), rows.get(rows.size() - 1).span().traceId(),
         rows.size(), traces, dedicatedResource, dedicatedSpan, data.length,
-        String.format("%08x", (int) crc.getValue()), groups);
+        String.format("%08x", (int) crc.getValue()), groups).withColumnValues(columnValues(data, footerBlocks, schema));
     return new EncodedBlock(meta, data);
+  }
+
+  /**
+   * For {@link BlockMeta#columnValues()}: every value of the block's low-cardinality string columns
+   * (service name, span name, dedicated string columns, the key columns of every attribute list:
+   * span, resource, scope, event and link attributes), read from the
+   * dictionaries just written. A column is listed only if all its chunks are wholly
+   * dictionary-encoded (so the dictionaries hold every value) and the values stay within {@link
+   * BlockMeta#MAX_COLUMN_VALUES} and {@link BlockMeta#MAX_COLUMN_VALUE_CHARS}.
+   */
+  private static Map<String, List<String>> columnValues(byte[] data, List<BlockMetaData> groups, MessageType schema) {
+    Map<String, List<String>> out = new java.util.TreeMap<>();
+    List<org.apache.parquet.column.ColumnDescriptor> columns = schema.getColumns();
+    for (int c = 0; c < columns.size(); c++) {
+      org.apache.parquet.column.ColumnDescriptor column = columns.get(c);
+      String path = String.join(".", column.getPath());
+      boolean listed = path.equals(BlockSchema.SERVICE_NAME) || path.equals(BlockSchema.NAME)
+          || ((path.startsWith(BlockSchema.SPAN_PREFIX) || path.startsWith(BlockSchema.RESOURCE_PREFIX)) && column.getPath().length == 1)
+          || (path.endsWith(".list.element." + BlockSchema.KEY) && column.getMaxRepetitionLevel() > 0);
+      if (!listed || column.getPrimitiveType().getPrimitiveTypeName() != org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.BINARY) {
+        continue;
+      }
+      java.util.TreeSet<String> values = new java.util.TreeSet<>();
+      long chars = 0;
+      boolean complete = true;
+      for (BlockMetaData g : groups) {
+        org.apache.parquet.hadoop.metadata.ColumnChunkMetaData chunk = g.getColumns().get(c);
+        org.apache.parquet.column.EncodingStats encodings = chunk.getEncodingStats();
+        if (chunk.getValueCount() == 0 || (encodings != null && !encodings.hasDictionaryEncodedPages() && !encodings.hasNonDictionaryEncodedPages())) {
+          continue; // no values
+        }
+        String[] dict;
+        try {
+          dict = encodings == null || encodings.hasNonDictionaryEncodedPages() ? null : RowGroupSlice.dictionaryStrings(data, chunk, column);
+        } catch (IOException e) {
+          throw new StorageException("could not read back block dictionaries: " + e.getMessage(), e);
+        }
+        if (dict == null) {
+          complete = !chunkHasValues(chunk) && complete;
+          if (!complete) {
+            break;
+          }
+          continue;
+        }
+        for (String v : dict) {
+          if (values.add(v)) {
+            chars += v.length();
+          }
+        }
+        if (values.size() > BlockMeta.MAX_COLUMN_VALUES || chars > BlockMeta.MAX_COLUMN_VALUE_CHARS) {
+          complete = false;
+          break;
+        }
+      }
+      if (complete) {
+        out.put(path, List.copyOf(values));
+      }
+    }
+    return out;
+  }
+
+  /** False if the chunk's statistics say it holds only nulls. */
+  private static boolean chunkHasValues(org.apache.parquet.hadoop.metadata.ColumnChunkMetaData chunk) {
+    org.apache.parquet.column.statistics.Statistics<?> st = chunk.getStatistics();
+    return st == null || st.isEmpty() || st.hasNonNullValue();
   }
 
   /** A block encoded in memory, not yet stored. */

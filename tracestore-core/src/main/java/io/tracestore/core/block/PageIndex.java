@@ -18,12 +18,21 @@ public final class PageIndex {
   private final OffsetIndex offsets;
   private final ColumnIndex bounds;
   private final PrimitiveTypeName type;
+  // the column index builds these lists anew on every call: taken once
+  private final List<ByteBuffer> mins;
+  private final List<ByteBuffer> maxes;
+  private final List<Boolean> nullPages;
+  private final List<Long> nullCounts;
 
   PageIndex(long rows, OffsetIndex offsets, ColumnIndex bounds, PrimitiveTypeName type) {
     this.rows = rows;
     this.offsets = offsets;
     this.bounds = bounds;
     this.type = type;
+    this.mins = bounds == null ? null : bounds.getMinValues();
+    this.maxes = bounds == null ? null : bounds.getMaxValues();
+    this.nullPages = bounds == null ? null : bounds.getNullPages();
+    this.nullCounts = bounds == null ? null : bounds.getNullCounts();
   }
 
   /** Number of pages. */
@@ -48,34 +57,33 @@ public final class PageIndex {
 
   /** True if every value of the page is null (then it has no bounds). */
   public boolean onlyNulls(int page) {
-    return bounds.getNullPages().get(page);
+    return nullPages.get(page);
   }
 
   /** True if the page may hold nulls: it has some, or the writer did not count them. */
   public boolean mayHaveNulls(int page) {
-    List<Long> counts = bounds.getNullCounts();
-    return counts == null || counts.get(page) > 0;
+    return nullCounts == null || nullCounts.get(page) > 0;
   }
 
   /** The page's smallest value as a number (INT32, INT64, BOOLEAN as 0/1); not for an {@link #onlyNulls} page. */
   public long minLong(int page) {
-    return asLong(bounds.getMinValues().get(page));
+    return asLong(mins.get(page));
   }
 
   /** The page's largest value as a number; not for an {@link #onlyNulls} page. */
   public long maxLong(int page) {
-    return asLong(bounds.getMaxValues().get(page));
+    return asLong(maxes.get(page));
   }
 
   /** The page's smallest value of a DOUBLE column. */
   public double minDouble(int page) {
-    ByteBuffer b = bounds.getMinValues().get(page);
+    ByteBuffer b = mins.get(page);
     return b.duplicate().order(ByteOrder.LITTLE_ENDIAN).getDouble(b.position());
   }
 
   /** The page's largest value of a DOUBLE column. */
   public double maxDouble(int page) {
-    ByteBuffer b = bounds.getMaxValues().get(page);
+    ByteBuffer b = maxes.get(page);
     return b.duplicate().order(ByteOrder.LITTLE_ENDIAN).getDouble(b.position());
   }
 
@@ -84,12 +92,12 @@ public final class PageIndex {
    * compare it as a prefix bound): every value is at least this in unsigned byte order.
    */
   public byte[] minBytes(int page) {
-    return bytes(bounds.getMinValues().get(page));
+    return bytes(mins.get(page));
   }
 
   /** An upper bound of the page's byte-array values: every value is at most this in unsigned byte order. */
   public byte[] maxBytes(int page) {
-    return bytes(bounds.getMaxValues().get(page));
+    return bytes(maxes.get(page));
   }
 
   /** The column's physical type. */

@@ -126,13 +126,7 @@ final class RowGroupSlice {
       }
       if (n > 0 && index.hasDictionary()[c]
           && (dictionaries[c] = dictionaryCache.get(new DictionaryCache.Key(blockId, rowGroup, c))) == null) {
-        long dict = chunks.get(c).getDictionaryPageOffset();
-        long length = oi.getOffset(0) - dict;
-        if (dict <= 0 || length <= 0 || length > Integer.MAX_VALUE) {
-          throw new CorruptDataException(key + ": column " + chunks.get(c).getPath() + " has a dictionary page at " + dict
-              + " and its first data page at " + oi.getOffset(0));
-        }
-        fetches.add(new Fetch(c, -1, dict, (int) length));
+        fetches.add(dictionaryFetch(key, chunks.get(c), c, oi));
       }
       selected.add(Arrays.copyOf(chosen, n));
     }
@@ -241,6 +235,60 @@ final class RowGroupSlice {
       }
     }
     return lo;
+  }
+
+  /** The fetch of the dictionary page of chunk {@code c}: from its offset to the first data page. */
+  private static Fetch dictionaryFetch(String key, ColumnChunkMetaData chunk, int c, OffsetIndex oi) {
+    long dict = chunk.getDictionaryPageOffset();
+    long length = oi.getOffset(0) - dict;
+    if (dict <= 0 || length <= 0 || length > Integer.MAX_VALUE) {
+      throw new CorruptDataException(key + ": column " + chunk.getPath() + " has a dictionary page at " + dict
+          + " and its first data page at " + oi.getOffset(0));
+    }
+    return new Fetch(c, -1, dict, (int) length);
+  }
+
+  /**
+   * The dictionary of chunk {@code c} of row group {@code rowGroup} (from {@code dictionaryCache},
+   * else read, decoded and put there); null if the chunk has no dictionary page.
+   *
+   * @throws CorruptDataException if the page is damaged
+   */
+  static DictionaryCache.Entry dictionary(ObjectStore store, String key, BlockMetaData group, ColumnDescriptor column, int c,
+      OffsetIndex offsets, DictionaryCache dictionaryCache, String blockId, int rowGroup) throws IOException {
+    ColumnChunkMetaData chunk = group.getColumns().get(c);
+    if (!chunk.hasDictionaryPage()) {
+      return null;
+    }
+    DictionaryCache.Key cacheKey = new DictionaryCache.Key(blockId, rowGroup, c);
+    DictionaryCache.Entry entry = dictionaryCache.get(cacheKey);
+    if (entry == null) {
+      Fetch f = dictionaryFetch(key, chunk, c, offsets);
+      ChunkPages.Bytes bytes = fetch(store, key, List.of(f)).get(f.offset);
+      ChunkPages.Dictionary page = dictionaryPage(key, column, bytes, chunk.getCodec());
+      entry = new DictionaryCache.Entry(page, PageDecoder.dictionaryValues(column, page));
+      dictionaryCache.put(cacheKey, entry);
+    }
+    return entry;
+  }
+
+  /**
+   * The strings of the dictionary page of {@code chunk} in {@code file} (a whole Parquet file in
+   * memory, as just written); null if the chunk has no dictionary page or is not a string column.
+   */
+  static String[] dictionaryStrings(byte[] file, ColumnChunkMetaData chunk, ColumnDescriptor column) throws IOException {
+    if (!chunk.hasDictionaryPage()) {
+      return null;
+    }
+    long start = chunk.getDictionaryPageOffset();
+    long end = chunk.getFirstDataPageOffset();
+    if (start <= 0 || end <= start || end > file.length) {
+      throw new CorruptDataException("column " + chunk.getPath() + " has a dictionary page at " + start + " and data at " + end);
+    }
+    ChunkPages.Dictionary page = dictionaryPage("block", column, new ChunkPages.Bytes(file, (int) start, (int) (end - start)),
+        chunk.getCodec());
+    PageDecoder.DictionaryValues values = PageDecoder.dictionaryValues(column, page);
+    return values == null ? null : values.strings();
   }
 
   /** Reads every fetch's bytes, merging nearby ranges into one read; keyed by fetch offset. */

@@ -2,6 +2,7 @@ package io.tracestore.core.search;
 
 import io.tracestore.api.AttributeValue;
 import io.tracestore.api.Resource;
+import io.tracestore.core.block.BlockMeta;
 import io.tracestore.core.block.BlockReader;
 import io.tracestore.core.block.BlockSchema;
 import io.tracestore.core.block.ColumnVector;
@@ -74,6 +75,16 @@ final class BlockScanner {
         any[i] = flags[i];
       }
     }
+    boolean[] possible = new boolean[leaves.size()];
+    boolean anyPossible = false;
+    for (int i = 0; i < possible.length; i++) {
+      possible[i] = blockMayMatch(block, leaves.get(i).predicate());
+      anyPossible |= possible[i];
+    }
+    if (!anyPossible) {
+      stats.rowGroupsPruned += block.meta().rowGroups().size(); // ruled out by meta.json: not even the footer is read
+      return new Flags(flags, any);
+    }
     long firstRow = 0;
     for (int rg = 0; rg < block.rowGroupCount(); rg++) {
       BlockMetaData md = block.rowGroup(rg);
@@ -81,7 +92,7 @@ final class BlockScanner {
       boolean read = false;
       for (int i = 0; i < leaves.size(); i++) {
         SpanPredicate p = leaves.get(i).predicate();
-        if (group.mayMatch(p)) {
+        if (possible[i] && group.mayMatch(p)) {
           read = true;
           long[] rows = group.eval(p, ones(group.rows));
           markTraces(rows, group.rows, firstRow, dir, any[i]);
@@ -108,6 +119,43 @@ final class BlockScanner {
       }
     }
     return new Flags(flags, any);
+  }
+
+  /**
+   * False if the block's {@code meta.json} value lists show no span of it can satisfy {@code p}:
+   * a string test of a listed column no listed value passes (nor a null, where one passes as ""),
+   * or of an attribute whose dedicated column is listed without a passing value and whose key is
+   * listed as absent from the scope's generic attribute list.
+   */
+  private static boolean blockMayMatch(BlockReader block, SpanPredicate p) {
+    if (p instanceof SpanPredicate.Constant c) {
+      return c.value();
+    }
+    if (p instanceof SpanPredicate.And a) {
+      return a.terms().stream().allMatch(t -> blockMayMatch(block, t));
+    }
+    if (p instanceof SpanPredicate.Or o) {
+      return o.terms().stream().anyMatch(t -> blockMayMatch(block, t));
+    }
+    if (!(p instanceof SpanPredicate.StringTest s)) {
+      return true;
+    }
+    BlockMeta meta = block.meta();
+    if (s.field() instanceof SpanPredicate.Column c) {
+      List<String> values = meta.valuesOf(c.name());
+      return values == null || s.matcher().test("") || values.stream().anyMatch(s.matcher()::test);
+    }
+    SpanPredicate.AttributeField a = (SpanPredicate.AttributeField) s.field();
+    List<String> keys = meta.valuesOf((a.resource() ? BlockSchema.RESOURCE_ATTRS : BlockSchema.SPAN_ATTRS) + ".list.element." + BlockSchema.KEY);
+    if (keys == null || keys.contains(a.key())) {
+      return true; // the generic list may hold it
+    }
+    String column = dedicatedColumn(meta, a, AttributeValue.Type.STRING);
+    if (column == null) {
+      return false; // no dedicated string column and not in the generic list: no span has the attribute
+    }
+    List<String> values = meta.valuesOf(column);
+    return values == null || values.stream().anyMatch(s.matcher()::test);
   }
 
   /** Adds to {@code counts} one per row set in {@code bits}, for the row's trace. */
@@ -241,6 +289,16 @@ final class BlockScanner {
         }
         return rangeMayMatch(n, min.doubleValue(), max.doubleValue());
       }
+      if (p instanceof SpanPredicate.StringTest t && t.field() instanceof SpanPredicate.Column c) {
+        ColumnChunkMetaData chunk = chunk(c.name());
+        Statistics<?> st = chunk == null ? null : chunk.getStatistics();
+        if (st == null || st.isEmpty()) {
+          return true;
+        }
+        boolean onlyNulls = !st.hasNonNullValue();
+        return stringBoundsMayMatch(onlyNulls ? null : st.getMinBytes(), onlyNulls ? null : st.getMaxBytes(),
+            !st.isNumNullsSet() || st.getNumNulls() > 0, onlyNulls, t.matcher(), true);
+      }
       return true;
     }
 
@@ -294,13 +352,15 @@ final class BlockScanner {
       long[] out = new long[mask.length];
       StringMatcher m = s.matcher();
       if (s.field() instanceof SpanPredicate.Column c) {
-        column(c.name(), mask, (pages, p) -> stringPageMayMatch(pages, p, m, true), (v, rows) -> stringColumn(v, m, true, rows, out));
+        column(c.name(), mask, (pages, p) -> stringPageMayMatch(pages, p, m, true), dictionaryTest(m, true),
+            (v, rows) -> stringColumn(v, m, true, rows, out));
         return out;
       }
       SpanPredicate.AttributeField a = (SpanPredicate.AttributeField) s.field();
       String column = dedicated(a, AttributeValue.Type.STRING);
       if (column != null) {
-        column(column, mask, (pages, p) -> stringPageMayMatch(pages, p, m, false), (v, rows) -> stringColumn(v, m, false, rows, out));
+        column(column, mask, (pages, p) -> stringPageMayMatch(pages, p, m, false), dictionaryTest(m, false),
+            (v, rows) -> stringColumn(v, m, false, rows, out));
       }
       generic(a, mask, out, s, null);
       return out;
@@ -309,7 +369,7 @@ final class BlockScanner {
     private long[] numbers(SpanPredicate.NumberTest n, long[] mask) {
       long[] out = new long[mask.length];
       if (n.field() instanceof SpanPredicate.Column c) {
-        column(c.name(), mask, (pages, p) -> numberPageMayMatch(pages, p, n), (v, rows) -> numberColumn(v, n, rows, out));
+        column(c.name(), mask, (pages, p) -> numberPageMayMatch(pages, p, n), null, (v, rows) -> numberColumn(v, n, rows, out));
         return out;
       }
       SpanPredicate.AttributeField a = (SpanPredicate.AttributeField) n.field();
@@ -318,7 +378,7 @@ final class BlockScanner {
         column = dedicated(a, AttributeValue.Type.DOUBLE);
       }
       if (column != null) {
-        column(column, mask, (pages, p) -> numberPageMayMatch(pages, p, n), (v, rows) -> numberColumn(v, n, rows, out));
+        column(column, mask, (pages, p) -> numberPageMayMatch(pages, p, n), null, (v, rows) -> numberColumn(v, n, rows, out));
       }
       generic(a, mask, out, null, n);
       return out;
@@ -327,11 +387,12 @@ final class BlockScanner {
     /**
      * Runs {@code kernel} over the rows of {@code mask} in flat column {@code name} that lie on pages
      * {@code mayMatch} keeps (the page index rules the others out unread). The column comes from the
-     * cache if it is there; else, if at most half its pages are wanted, only those pages are read
-     * (and not cached); else the whole chunk is decoded into the cache. Nothing if the block has no
-     * such column.
+     * cache if it is there. Else, if the chunk is wholly dictionary-encoded and {@code dictionary}
+     * (if not null) finds no entry that may pass, nothing is read; if at most half its pages are
+     * wanted, only those pages are read (and not cached); else the whole chunk is decoded into the
+     * cache. Nothing if the block has no such column.
      */
-    private void column(String name, long[] mask, PageTest mayMatch, Kernel kernel) {
+    private void column(String name, long[] mask, PageTest mayMatch, java.util.function.Predicate<String[]> dictionary, Kernel kernel) {
       PageIndex pages = block.pageIndex(index, name);
       if (pages == null) {
         return;
@@ -356,7 +417,6 @@ final class BlockScanner {
           clear(live, first, end);
           continue;
         }
-        stats.pagesInspected++;
         wanted++;
         if (ranges > 0 && to[ranges - 1] == first) {
           to[ranges - 1] = end;
@@ -370,6 +430,14 @@ final class BlockScanner {
         return;
       }
       ColumnVector whole = cache.cached(block, index, name, stats);
+      if (whole == null && dictionary != null) {
+        String[] values = block.dictionaryStrings(index, name);
+        if (values != null && !dictionary.test(values)) {
+          stats.pagesPruned += wanted; // no value of the chunk passes: its data pages are not read
+          return;
+        }
+      }
+      stats.pagesInspected += wanted;
       if (whole == null && 2 * wanted > count) {
         whole = cache.vector(block, index, name, stats);
       }
@@ -387,16 +455,7 @@ final class BlockScanner {
 
     /** The block's dedicated column holding values of {@code type} for the attribute, or null. */
     private String dedicated(SpanPredicate.AttributeField a, AttributeValue.Type type) {
-      if (a.resource() && a.key().equals(Resource.SERVICE_NAME)) {
-        return type == AttributeValue.Type.STRING ? BlockSchema.SERVICE_NAME : null;
-      }
-      List<DedicatedColumn> columns = a.resource() ? block.meta().dedicatedResourceColumns() : block.meta().dedicatedSpanColumns();
-      for (DedicatedColumn d : columns) {
-        if (d.key().equals(a.key()) && d.type() == type) {
-          return (a.resource() ? BlockSchema.RESOURCE_PREFIX : BlockSchema.SPAN_PREFIX) + d.key();
-        }
-      }
-      return null;
+      return dedicatedColumn(block.meta(), a, type);
     }
 
     /**
@@ -405,7 +464,14 @@ final class BlockScanner {
      */
     private void generic(SpanPredicate.AttributeField a, long[] mask, long[] out, SpanPredicate.StringTest s, SpanPredicate.NumberTest n) {
       String list = (a.resource() ? BlockSchema.RESOURCE_ATTRS : BlockSchema.SPAN_ATTRS) + ".list.element.";
-      ColumnVector keys = vector(list + BlockSchema.KEY);
+      ColumnVector keys = cache.cached(block, index, list + BlockSchema.KEY, stats);
+      if (keys == null) {
+        String[] dict = block.dictionaryStrings(index, list + BlockSchema.KEY);
+        if (dict != null && !java.util.Arrays.asList(dict).contains(a.key())) {
+          return; // the key is in no generic list of this row group: nothing read
+        }
+        keys = vector(list + BlockSchema.KEY);
+      }
       if (keys == null) {
         return;
       }
@@ -455,6 +521,20 @@ final class BlockScanner {
     }
   }
 
+  /** The dedicated column of {@code meta}'s block holding values of {@code type} for the attribute, or null. */
+  private static String dedicatedColumn(BlockMeta meta, SpanPredicate.AttributeField a, AttributeValue.Type type) {
+    if (a.resource() && a.key().equals(Resource.SERVICE_NAME)) {
+      return type == AttributeValue.Type.STRING ? BlockSchema.SERVICE_NAME : null;
+    }
+    List<DedicatedColumn> columns = a.resource() ? meta.dedicatedResourceColumns() : meta.dedicatedSpanColumns();
+    for (DedicatedColumn d : columns) {
+      if (d.key().equals(a.key()) && d.type() == type) {
+        return (a.resource() ? BlockSchema.RESOURCE_PREFIX : BlockSchema.SPAN_PREFIX) + d.key();
+      }
+    }
+    return null;
+  }
+
   // ------------------------------------------------------------------ kernels
 
   /** Per dictionary entry: does it pass. */
@@ -484,6 +564,9 @@ final class BlockScanner {
    * {@code r} of run {@code k} is value {@code r - from[k] + (rows of the runs before)}.
    */
   private record Slice(ColumnVector vector, long[] from, long[] to) {}
+
+  // stringColumn and numberColumn share their loop over the slice's runs and the mask's words: the
+  // test is written out in each so it is inlined in the loop, not called through a lambda per row
 
   /** Rows of {@code mask} in {@code slice} whose value passes; a null passes as "" if {@code nullIsEmpty}. */
   private static void stringColumn(Slice slice, StringMatcher m, boolean nullIsEmpty, long[] mask, long[] out) {
@@ -633,18 +716,24 @@ final class BlockScanner {
     if (!pages.hasBounds()) {
       return true;
     }
-    if (pages.mayHaveNulls(p) && nullIsEmpty && m.test("")) {
+    boolean onlyNulls = pages.onlyNulls(p);
+    return stringBoundsMayMatch(onlyNulls ? null : pages.minBytes(p), onlyNulls ? null : pages.maxBytes(p), pages.mayHaveNulls(p),
+        onlyNulls, m, nullIsEmpty);
+  }
+
+  /** {@link #stringPageMayMatch} for values between {@code min} and {@code max} (UTF-8, unsigned byte order). */
+  static boolean stringBoundsMayMatch(byte[] min, byte[] max, boolean mayHaveNulls, boolean onlyNulls, StringMatcher m,
+      boolean nullIsEmpty) {
+    if (mayHaveNulls && nullIsEmpty && m.test("")) {
       return true;
     }
-    if (pages.onlyNulls(p)) {
+    if (onlyNulls) {
       return false;
     }
     if (m instanceof StringMatcher.Equals e) {
-      return inBounds(e.value(), pages.minBytes(p), pages.maxBytes(p));
+      return inBounds(e.value(), min, max);
     }
     if (m instanceof StringMatcher.In in) {
-      byte[] min = pages.minBytes(p);
-      byte[] max = pages.maxBytes(p);
       return in.values().stream().anyMatch(v -> inBounds(v, min, max));
     }
     if (m instanceof StringMatcher.Prefix pre) {
@@ -653,12 +742,25 @@ final class BlockScanner {
         return true;
       }
       // values with the prefix lie between min and max, so the bounds cut to its length enclose it
-      byte[] min = pages.minBytes(p);
-      byte[] max = pages.maxBytes(p);
       return java.util.Arrays.compareUnsigned(min, 0, Math.min(min.length, prefix.length), prefix, 0, prefix.length) <= 0
           && java.util.Arrays.compareUnsigned(max, 0, Math.min(max.length, prefix.length), prefix, 0, prefix.length) >= 0;
     }
     return true;
+  }
+
+  /** A test of a chunk's dictionary: true if an entry passes {@code m}, or a null would and the chunk may hold one. */
+  private static java.util.function.Predicate<String[]> dictionaryTest(StringMatcher m, boolean nullIsEmpty) {
+    if (nullIsEmpty && m.test("")) {
+      return null; // nulls pass; the dictionary cannot rule the chunk out
+    }
+    return values -> {
+      for (String v : values) {
+        if (m.test(v)) {
+          return true;
+        }
+      }
+      return false;
+    };
   }
 
   private static boolean inBounds(String value, byte[] min, byte[] max) {

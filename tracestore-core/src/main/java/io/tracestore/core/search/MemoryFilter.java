@@ -39,10 +39,20 @@ final class MemoryFilter {
       return c.value();
     }
     if (p instanceof SpanPredicate.And a) {
-      return a.terms().stream().allMatch(t -> test(t, s));
+      for (SpanPredicate t : a.terms()) {
+        if (!test(t, s)) {
+          return false;
+        }
+      }
+      return true;
     }
     if (p instanceof SpanPredicate.Or o) {
-      return o.terms().stream().anyMatch(t -> test(t, s));
+      for (SpanPredicate t : o.terms()) {
+        if (test(t, s)) {
+          return true;
+        }
+      }
+      return false;
     }
     if (p instanceof SpanPredicate.StringTest t) {
       if (t.field() instanceof SpanPredicate.Column c) {

@@ -203,13 +203,35 @@ public final class SearchEngine implements AutoCloseable {
     BlockScanner scanner = condition instanceof TraceCondition.Always ? null : new BlockScanner(condition, cache);
     Map<TraceId, boolean[]> wholeFlags = new HashMap<>();
     CandidateQueue queue = new CandidateQueue();
+    List<TraceId> merged = new ArrayList<>();
+    List<TraceCondition.Exists> leaves = condition.leaves();
+    List<TraceCondition.Exists> anyCount = leaves.stream().map(l -> new TraceCondition.Exists(l.predicate())).toList();
+    // Traces in memory whose own spans may satisfy a leaf ("at least one" flags): only they are
+    // looked up in the blocks to have their flags combined. A trace in memory none of whose spans
+    // satisfies any leaf can match only through a block fragment, and is read whole (memory spans
+    // merged) if that fragment is a candidate. If the condition holds with no leaf satisfied (or
+    // there is none), every trace in memory is looked up.
+    Map<TraceId, boolean[]> memoryAny = null;
+    if (scanner != null && !condition.test(new boolean[leaves.size()])) {
+      memoryAny = new HashMap<>();
+      for (Map.Entry<TraceId, List<Span>> e : snapshot.memory().entrySet()) {
+        boolean[] f = MemoryFilter.flags(anyCount, e.getValue());
+        for (boolean x : f) {
+          if (x) {
+            memoryAny.put(e.getKey(), f);
+            break;
+          }
+        }
+      }
+    }
+    java.util.Set<TraceId> lookedUp = memoryAny == null ? snapshot.memory().keySet() : memoryAny.keySet();
     List<BlockScanner.Flags> allFlags = scanner == null ? null : scanAll(scanner, blocks, scan, stats);
     for (int b = 0; b < blocks.size(); b++) {
       scan.checkDeadline();
       BlockReader block = blocks.get(b);
       TraceDirectory dir = block.directory();
       BitSet whole = (BitSet) split.of(b).clone();
-      for (TraceId id : snapshot.memory().keySet()) {
+      for (TraceId id : lookedUp) {
         int i = dir.indexOf(id);
         if (i >= 0) {
           whole.set(i);
@@ -231,7 +253,9 @@ public final class SearchEngine implements AutoCloseable {
       }
       candidates.andNot(whole);
       for (int t = candidates.nextSetBit(0); t >= 0; t = candidates.nextSetBit(t + 1)) {
-        if (overlaps(dir.start(t), dir.end(t), from, to)) {
+        if (memoryAny != null && !snapshot.memory().isEmpty() && snapshot.memory().containsKey(dir.traceId(t))) {
+          addMerged(queue, merged, dir.traceId(t), snapshot, blocks, from, to); // with its spans in memory
+        } else if (overlaps(dir.start(t), dir.end(t), from, to)) {
           queue.add(dir.start(t), dir.high(t), dir.low(t), b, t);
         }
       }
@@ -241,15 +265,16 @@ public final class SearchEngine implements AutoCloseable {
         }
       }
     }
-    List<TraceId> merged = new ArrayList<>();
-    List<TraceCondition.Exists> leaves = condition.leaves();
-    List<TraceCondition.Exists> anyCount = leaves.stream().map(l -> new TraceCondition.Exists(l.predicate())).toList();
     for (Map.Entry<TraceId, List<Span>> e : snapshot.memory().entrySet()) {
+      if (memoryAny != null && !memoryAny.containsKey(e.getKey())) {
+        continue; // no span of it in memory may satisfy a leaf: a candidate only through a block fragment (above)
+      }
       boolean[] inBlocks = wholeFlags.remove(e.getKey());
       boolean candidate = true;
       if (scanner != null) {
         // spans in memory decided span by span; with fragments in blocks, "at least one" per leaf
-        boolean[] flags = MemoryFilter.flags(inBlocks == null ? leaves : anyCount, e.getValue());
+        boolean[] flags = inBlocks != null && memoryAny != null ? memoryAny.get(e.getKey()).clone()
+            : MemoryFilter.flags(inBlocks == null ? leaves : anyCount, e.getValue());
         if (inBlocks != null) {
           for (int i = 0; i < flags.length; i++) {
             flags[i] |= inBlocks[i];

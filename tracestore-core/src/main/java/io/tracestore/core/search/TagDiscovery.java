@@ -63,6 +63,9 @@ public final class TagDiscovery {
       }
       b.meta().dedicatedResourceColumns().forEach(c -> names.get("resource").add(c.key()));
       b.meta().dedicatedSpanColumns().forEach(c -> names.get("span").add(c.key()));
+      if (namesFromMeta(b.meta(), names)) {
+        continue;
+      }
       for (int rg = 0; rg < b.rowGroupCount(); rg++) {
         ColumnVector service = vectors.get(b, rg, BlockSchema.SERVICE_NAME);
         if (service != null && service.dictionary().length > 0) {
@@ -77,6 +80,29 @@ public final class TagDiscovery {
       }
     }
     return sorted(names);
+  }
+
+  /**
+   * Adds the block's attribute names from its {@code meta.json} value lists if it lists the service
+   * name column and the key column of every scope's attribute list; false (nothing added) if not.
+   */
+  private static boolean namesFromMeta(io.tracestore.core.block.BlockMeta meta, Map<String, Set<String>> names) {
+    List<String> services = meta.valuesOf(BlockSchema.SERVICE_NAME);
+    if (services == null) {
+      return false;
+    }
+    for (String scope : SCOPES) {
+      if (meta.valuesOf(LISTS.get(scope) + BlockSchema.KEY) == null) {
+        return false;
+      }
+    }
+    if (!services.isEmpty()) {
+      names.get("resource").add(io.tracestore.api.Resource.SERVICE_NAME);
+    }
+    for (String scope : SCOPES) {
+      names.get(scope).addAll(meta.valuesOf(LISTS.get(scope) + BlockSchema.KEY));
+    }
+    return true;
   }
 
   /** Reads a column of a block's row group (null if the block has none). */

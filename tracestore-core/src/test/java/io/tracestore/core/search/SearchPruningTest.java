@@ -36,14 +36,14 @@ class SearchPruningTest {
   /**
    * 1,000 traces of 3 spans in one block, 3 row groups of 1,000 rows. Trace i has id (0, i+1), so
    * block order is trace order; only the last 10 traces (all in the last row group) have a span
-   * longer than 2 s, and only trace 500 runs in service "rare".
+   * longer than 2 s, only trace 500 runs in service "rare" and only trace 100 in "svc3x".
    */
   private static List<Span> spans(long startOffsetMs) {
     List<Span> out = new ArrayList<>();
     for (int i = 0; i < TRACES; i++) {
       TraceId trace = TraceId.of(0, i + 1);
       long start = T0 + (startOffsetMs + i) * MS;
-      String service = i == 500 ? "rare" : "svc" + (i % 7);
+      String service = i == 500 ? "rare" : i == 100 ? "svc3x" : "svc" + (i % 7);
       for (int s = 0; s < 3; s++) {
         long duration = (i >= TRACES - 10 && s == 2 ? 3_000 : 10 + s) * MS;
         out.add(Span.builder().traceId(trace).spanId(SpanId.of(i * 10L + s + 1))
@@ -117,6 +117,65 @@ class SearchPruningTest {
       assertThat(rare.traces()).extracting(SearchResult.TraceMatch::traceId).containsExactly(TraceId.of(0, 501));
       assertThat(rare.metrics().pagesInspected()).isEqualTo(1);
       assertThat(rare.metrics().pagesPruned()).isEqualTo(29);
+    }
+  }
+
+  @Test
+  @DisplayName("skips row groups by string statistics and column chunks whose dictionary lacks the value")
+  void rowGroupsAndChunksPrunedByStringsTheyCannotHold() {
+    try (TraceStore store = store()) {
+      store.append(spans(0));
+      store.flush();
+      // "svc3x" (trace 100, row group 0) lies between the bounds of every page (svc0 .. svc6); the
+      // dictionaries of row groups 1 and 2 lack it, so none of their data pages is read (run first:
+      // the traces found below put columns in the cache)
+      SearchResult between = search(store, "{ resource.service.name = \"svc3x\" }", 20);
+      assertThat(between.traces()).extracting(SearchResult.TraceMatch::traceId).containsExactly(TraceId.of(0, 101));
+      assertThat(between.metrics().pagesPruned()).isEqualTo(20);
+      assertThat(between.metrics().pagesInspected()).isEqualTo(10);
+      // span names are "GET /" and "db": "zzz" is above every row group's maximum
+      SearchResult above = search(store, "{ name = \"zzz\" }", 20);
+      assertThat(above.traces()).isEmpty();
+      assertThat(above.metrics().rowGroupsPruned()).isEqualTo(3);
+      assertThat(search(store, "{ name = \"db\" }", 20).metrics().rowGroupsPruned()).isZero();
+      SearchResult present = search(store, "{ resource.service.name = \"svc3\" }", 200);
+      assertThat(present.traces()).hasSize(142); // i % 7 == 3 for 143 traces of 1,000, but trace 500 runs in "rare"
+      assertThat(present.metrics().pagesInspected()).isEqualTo(30);
+    }
+  }
+
+  @Test
+  @DisplayName("skips a block whose meta.json lists no value of the column that passes, before reading its footer")
+  void blocksPrunedByTheValuesListedInTheirMeta() {
+    io.tracestore.core.storage.InMemoryObjectStore objects = new io.tracestore.core.storage.InMemoryObjectStore();
+    try (TraceStore store = TraceStores.builder().objectStore(objects).blockOptions(SMALL_GROUPS).build()) {
+      store.append(spans(0));
+      store.flush();
+      store.append(spans(0).stream().map(s -> s.toBuilder().traceId(TraceId.of(1, s.traceId().low()))
+          .resource(Resource.of(Attributes.builder().put("service.name", "other").build())).build()).toList());
+      store.flush();
+      List<io.tracestore.core.block.BlockMeta> metas = new ArrayList<>();
+      for (String key : objects.list("")) {
+        if (key.endsWith("/meta.json")) {
+          metas.add(io.tracestore.core.block.BlockMeta.fromJson(objects.get(key), key));
+        }
+      }
+      assertThat(metas).extracting(m -> m.valuesOf("service_name")).containsExactlyInAnyOrder(
+          List.of("other"), List.of("rare", "svc0", "svc1", "svc2", "svc3", "svc3x", "svc4", "svc5", "svc6"));
+      assertThat(metas).extracting(m -> m.valuesOf("name")).containsOnly(List.of("GET /", "db"));
+
+      SearchResult r = search(store, "{ resource.service.name = \"other\" && name = \"GET /\" }", 2_000);
+      assertThat(r.traces()).hasSize(1_000).allMatch(t -> t.traceId().high() == 1);
+      assertThat(r.metrics().rowGroupsPruned()).isEqualTo(3); // the first block's three, by its meta.json
+      assertThat(r.metrics().rowGroupsInspected()).isEqualTo(3);
+      // an attribute no span has, in no dedicated column or generic list: both blocks ruled out
+      SearchResult none = search(store, "{ span.nothing = \"x\" }", 20);
+      assertThat(none.traces()).isEmpty();
+      assertThat(none.metrics().rowGroupsPruned()).isEqualTo(6);
+      assertThat(none.metrics().rowGroupsInspected()).isZero();
+      assertThat(none.metrics().cacheMisses()).isZero();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
