@@ -43,12 +43,16 @@ public final class BlockReader {
   private volatile boolean quarantined;
   private volatile Loaded loaded;
   private volatile TraceDirectory directory;
-  private volatile OffsetIndex[][] offsetIndexes;
+  private volatile RowGroupSlice.Chunks[] offsetIndexes;
   /** Page indexes of flat columns read so far, by row group (high 32 bits) and column position. */
   private final java.util.concurrent.ConcurrentHashMap<Long, PageIndex> pageIndexes = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Footer and per-row-group bloom filters (null where a row group has none). */
-  private record Loaded(ParquetMetadata footer, BloomFilter[] blooms) {}
+  private record Loaded(ParquetMetadata footer, BloomFilter[] blooms, List<ColumnDescriptor> columns) {
+    Loaded(ParquetMetadata footer, BloomFilter[] blooms) {
+      this(footer, blooms, footer.getFileMetaData().getSchema().getColumns());
+    }
+  }
 
   /**
    * Decides what a failed read of a block means. Called from the reading thread; must be
@@ -301,7 +305,7 @@ public final class BlockReader {
         try (ParquetFileReader reader = new ParquetFileReader(file, l.footer, TraceStoreReadOptions.create(null, CodecFactory.INSTANCE), file.newStream())) {
           bounds = reader.readColumnIndex(chunk);
         }
-        pages = new PageIndex(group.getRowCount(), offsetIndexes(l)[rowGroup][c], bounds, chunk.getPrimitiveType().getPrimitiveTypeName());
+        pages = new PageIndex(group.getRowCount(), offsetIndexes(l)[rowGroup].offsets()[c], bounds, chunk.getPrimitiveType().getPrimitiveTypeName());
         pageIndexes.put(((long) rowGroup << 32) | c, pages);
       }
       return pages;
@@ -343,7 +347,7 @@ public final class BlockReader {
       }
       boolean[] wanted = new boolean[group.getColumns().size()];
       wanted[c] = true;
-      List<ColumnDescriptor> columns = l.footer.getFileMetaData().getSchema().getColumns();
+      List<ColumnDescriptor> columns = l.columns();
       RowGroupSlice slice = RowGroupSlice.read(store, dataKey, group, columns, offsetIndexes(l)[rowGroup], wanted, from, to,
           dictionaries, meta.blockId(), rowGroup);
       return slice.column(path);
@@ -361,7 +365,7 @@ public final class BlockReader {
       Loaded l = load();
       BlockMetaData group = l.footer.getBlocks().get(rowGroup);
       List<ColumnChunkMetaData> chunks = group.getColumns();
-      List<ColumnDescriptor> columns = l.footer.getFileMetaData().getSchema().getColumns();
+      List<ColumnDescriptor> columns = l.columns();
       for (int c = 0; c < chunks.size(); c++) {
         if (!String.join(".", columns.get(c).getPath()).equals(path)) {
           continue;
@@ -370,7 +374,7 @@ public final class BlockReader {
         if (encodings == null || encodings.hasNonDictionaryEncodedPages() || !encodings.hasDictionaryEncodedPages()) {
           return null;
         }
-        DictionaryCache.Entry entry = RowGroupSlice.dictionary(store, dataKey, group, columns.get(c), c, offsetIndexes(l)[rowGroup][c],
+        DictionaryCache.Entry entry = RowGroupSlice.dictionary(store, dataKey, group, columns.get(c), c, offsetIndexes(l)[rowGroup].offsets()[c],
             dictionaries, meta.blockId(), rowGroup);
         return entry == null || entry.values() == null ? null : entry.values().strings();
       }
@@ -459,8 +463,7 @@ public final class BlockReader {
    */
   private void readRows(Loaded l, int rg, long[] from, long[] to, RowSink sink) throws IOException {
     BlockMetaData group = l.footer.getBlocks().get(rg);
-    List<ColumnDescriptor> columns = l.footer.getFileMetaData().getSchema().getColumns();
-    List<ColumnChunkMetaData> chunks = group.getColumns();
+    List<ColumnDescriptor> columns = l.columns();
     RowGroupSlice slice = RowGroupSlice.read(store, dataKey, group, columns, offsetIndexes(l)[rg], null, from, to, dictionaries,
         meta.blockId(), rg);
     SpanAssembler spans = new SpanAssembler(slice::column, columns);
@@ -473,27 +476,28 @@ public final class BlockReader {
   }
 
   /** The offset index of every column chunk, by row group; read on first use and kept. */
-  private OffsetIndex[][] offsetIndexes(Loaded l) throws IOException {
-    OffsetIndex[][] o = offsetIndexes;
+  private RowGroupSlice.Chunks[] offsetIndexes(Loaded l) throws IOException {
+    RowGroupSlice.Chunks[] o = offsetIndexes;
     if (o != null) {
       return o;
     }
     synchronized (this) {
       if (offsetIndexes == null) {
         List<BlockMetaData> groups = l.footer.getBlocks();
-        OffsetIndex[][] read = new OffsetIndex[groups.size()][];
+        RowGroupSlice.Chunks[] read = new RowGroupSlice.Chunks[groups.size()];
         InputFile file = inputFile();
         try (ParquetFileReader reader = new ParquetFileReader(file, l.footer, TraceStoreReadOptions.create(null, CodecFactory.INSTANCE), file.newStream())) {
           for (int rg = 0; rg < groups.size(); rg++) {
             List<ColumnChunkMetaData> chunks = groups.get(rg).getColumns();
-            read[rg] = new OffsetIndex[chunks.size()];
+            OffsetIndex[] offsets = new OffsetIndex[chunks.size()];
             for (int c = 0; c < chunks.size(); c++) {
               OffsetIndex index = reader.readOffsetIndex(chunks.get(c));
               if (index == null || index.getPageCount() == 0) {
                 throw new CorruptDataException(dataKey + ": column " + chunks.get(c).getPath() + " of row group " + rg + " has no offset index");
               }
-              read[rg][c] = index;
+              offsets[c] = index;
             }
+            read[rg] = RowGroupSlice.Chunks.of(groups.get(rg), offsets);
           }
         }
         offsetIndexes = read;

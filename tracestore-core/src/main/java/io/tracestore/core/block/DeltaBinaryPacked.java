@@ -18,6 +18,18 @@ final class DeltaBinaryPacked {
    * {@code dst[off..off+count)}, leaving the position just after the stream.
    */
   static void decode(PageBuffer in, long[] dst, int off, int count) {
+    int total = decodePrefix(in, dst, off, count);
+    if (total != count) {
+      throw new CorruptDataException("DELTA_BINARY_PACKED stream of " + total + " values where " + count + " were expected");
+    }
+  }
+
+  /**
+   * Decodes the first {@code limit} values of one stream (of at least that many) from {@code
+   * in}'s position into {@code dst[off..off+limit)} and passes over the rest without unpacking it,
+   * leaving the position just after the stream. Returns the stream's value count.
+   */
+  static int decodePrefix(PageBuffer in, long[] dst, int off, int limit) {
     int blockSize = in.readUnsignedVarInt();
     int miniblocks = in.readUnsignedVarInt();
     int total = in.readUnsignedVarInt();
@@ -25,15 +37,17 @@ final class DeltaBinaryPacked {
     if (miniblocks == 0 || blockSize % miniblocks != 0 || (blockSize / miniblocks) % 8 != 0 || blockSize == 0) {
       throw new CorruptDataException("DELTA_BINARY_PACKED block of " + blockSize + " values in " + miniblocks + " miniblocks");
     }
-    if (total != count) {
-      throw new CorruptDataException("DELTA_BINARY_PACKED stream of " + total + " values where " + count + " were expected");
+    if (total < limit) {
+      throw new CorruptDataException("DELTA_BINARY_PACKED stream of " + total + " values where " + limit + " were expected");
     }
     if (total == 0) {
-      return;
+      return 0;
     }
     int perMiniblock = blockSize / miniblocks;
-    long[] deltas = new long[perMiniblock];
-    dst[off] = first;
+    long[] deltas = null;
+    if (limit > 0) {
+      dst[off] = first;
+    }
     long previous = first;
     int done = 1;
     while (done < total) {
@@ -47,19 +61,28 @@ final class DeltaBinaryPacked {
           throw new CorruptDataException("DELTA_BINARY_PACKED miniblock width " + width);
         }
         int take = Math.min(perMiniblock, total - done);
+        int store = Math.min(take, limit - done); // values of this miniblock wanted (none past the limit)
         int at = off + done;
-        if (width == 0) {
-          for (int k = 0; k < take; k++) {
+        if (store <= 0) {
+          if (width != 0) {
+            in.require((long) perMiniblock / 8 * width);
+            in.pos += perMiniblock / 8 * width;
+          }
+        } else if (width == 0) {
+          for (int k = 0; k < store; k++) {
             previous += minDelta;
             dst[at + k] = previous;
           }
         } else {
           in.require((long) perMiniblock / 8 * width);
-          for (int g = 0; g < perMiniblock; g += 8) {
-            in.unpack8(in.pos, width, deltas, g);
-            in.pos += width;
+          if (deltas == null) {
+            deltas = new long[perMiniblock];
           }
-          for (int k = 0; k < take; k++) {
+          for (int g = 0; g < store; g += 8) { // only the groups holding wanted values
+            in.unpack8(in.pos + g / 8 * width, width, deltas, g);
+          }
+          in.pos += perMiniblock / 8 * width;
+          for (int k = 0; k < store; k++) {
             previous += deltas[k] + minDelta;
             dst[at + k] = previous;
           }
@@ -67,5 +90,6 @@ final class DeltaBinaryPacked {
         done += take;
       }
     }
+    return total;
   }
 }

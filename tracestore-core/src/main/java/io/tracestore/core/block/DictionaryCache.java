@@ -14,7 +14,18 @@ public final class DictionaryCache {
   /** A cache that holds nothing. */
   public static final DictionaryCache NONE = new DictionaryCache(0);
 
-  record Key(String blockId, int rowGroup, int column) {}
+  record Key(String blockId, int rowGroup, int column) {
+    // written out: looked up for every column of every read, and faster than the generated ones
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && rowGroup == k.rowGroup && column == k.column && blockId.equals(k.blockId);
+    }
+
+    @Override
+    public int hashCode() {
+      return (blockId.hashCode() * 31 + rowGroup) * 31 + column;
+    }
+  }
 
   /** The decompressed page, and its values as {@link PageDecoder} uses them (null where it does not). */
   record Entry(ChunkPages.Dictionary page, PageDecoder.DictionaryValues values) {

@@ -59,6 +59,11 @@ final class PageBuffer {
     return s;
   }
 
+  /** A buffer over the same bytes from the same position, moving on its own. */
+  PageBuffer duplicate() {
+    return new PageBuffer(array, le, pos, end);
+  }
+
   int readByte() {
     require(1);
     return array[pos++] & 0xff;
@@ -114,9 +119,10 @@ final class PageBuffer {
   void unpack8(int at, int width, int[] out, int o) {
     if (width == 0) {
       Arrays.fill(out, o, o + 8, 0);
-    } else if (at + width + 8 > array.length) {
-      for (int i = 0; i < 8; i++) {
-        out[o + i] = (int) bitsSlow(at, i * width, width);
+    } else if (at + width + 8 > array.length) { // near the end of the array: bytes past the end read as 0
+      long mask = (1L << width) - 1;
+      for (int i = 0, bit = 0; i < 8; i++, bit += width) {
+        out[o + i] = (int) ((wordAt(at + (bit >>> 3)) >>> (bit & 7)) & mask);
       }
     } else if (width <= 8) {
       long word = le.getLong(at); // all 8 values lie in these 8 bytes
@@ -136,9 +142,16 @@ final class PageBuffer {
   void unpack8(int at, int width, long[] out, int o) {
     if (width == 0) {
       Arrays.fill(out, o, o + 8, 0L);
-    } else if (at + width + 9 > array.length) {
-      for (int i = 0; i < 8; i++) {
-        out[o + i] = bitsSlow(at, i * width, width);
+    } else if (at + width + 9 > array.length) { // near the end of the array: bytes past the end read as 0
+      long mask = width == 64 ? -1L : (1L << width) - 1;
+      for (int i = 0, bit = 0; i < 8; i++, bit += width) {
+        int idx = at + (bit >>> 3);
+        int shift = bit & 7;
+        long v = wordAt(idx) >>> shift;
+        if (shift + width > 64) {
+          v |= (wordAt(idx + 8) & 0xff) << (64 - shift);
+        }
+        out[o + i] = v & mask;
       }
     } else {
       long mask = width == 64 ? -1L : (1L << width) - 1;
@@ -154,18 +167,19 @@ final class PageBuffer {
     }
   }
 
-  /** {@code width} bits starting {@code bit} bits after index {@code at}; bytes at or past {@link #end} read as 0. */
-  private long bitsSlow(int at, int bit, int width) {
+  /**
+   * The little-endian long of the 8 bytes at absolute index {@code idx}; near the end of the
+   * array, bytes at or past {@link #end} read as 0.
+   */
+  long longAt(int idx) {
+    return idx + 8 <= array.length ? le.getLong(idx) : wordAt(idx);
+  }
+
+  /** The little-endian long of the 8 bytes at {@code idx}, bytes at or past {@link #end} as 0. */
+  private long wordAt(int idx) {
     long v = 0;
-    int done = 0;
-    while (done < width) {
-      int b = bit + done;
-      int idx = at + (b >>> 3);
-      int shift = b & 7;
-      int take = Math.min(8 - shift, width - done);
-      int octet = idx < end ? array[idx] & 0xff : 0;
-      v |= (long) ((octet >>> shift) & ((1 << take) - 1)) << done;
-      done += take;
+    for (int i = 0, last = Math.min(8, end - idx); i < last; i++) {
+      v |= (array[idx + i] & 0xffL) << (8 * i);
     }
     return v;
   }

@@ -24,6 +24,12 @@ import org.slf4j.LoggerFactory;
  * page's range of the value array, then, if the page has nulls, moved backwards to their slots
  * (a value never moves left, so this needs no second buffer) with nulls set to 0 (id -1).
  *
+ * <p>{@link #decodeRows} decodes only some rows of the pages (a trace read): it finds the wanted
+ * rows' slots by seeking the repetition levels, counts the non-null values before each range in
+ * the definition levels ({@link RleBitPackedDecoder} skips and counts inside runs, a word of
+ * values at a time), skips dictionary ids inside their runs and PLAIN fixed-width values
+ * arithmetically, and decodes the values of the other encodings only up to the last wanted one.
+ *
  * <p>Value encodings taken: PLAIN (INT32, INT64, DOUBLE, BOOLEAN, BINARY, FIXED_LEN_BYTE_ARRAY(16 or 8)),
  * PLAIN_DICTIONARY / RLE_DICTIONARY (not BOOLEAN), DELTA_BINARY_PACKED (INT32, INT64),
  * DELTA_LENGTH_BYTE_ARRAY (BINARY), DELTA_BYTE_ARRAY (BINARY, FIXED_LEN_BYTE_ARRAY(16 or 8)), RLE
@@ -34,8 +40,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Dictionary pages decode once per chunk. String ids are the dictionary's; strings of pages not
  * dictionary-encoded are appended after the dictionary in first-seen order, deduplicated by their
- * bytes (not against the dictionary), as {@link ColumnVectorReader} does. One instance per chunk;
- * not thread-safe.
+ * bytes (not against the dictionary), as {@link ColumnVectorReader} does. Raw bytes ({@link
+ * ColumnVector.Kind#BYTES}) are copied per slot, never shared with a cached dictionary. One
+ * instance per chunk; not thread-safe.
  */
 final class PageDecoder {
   private static final Logger LOG = LoggerFactory.getLogger(PageDecoder.class);
@@ -53,34 +60,43 @@ final class PageDecoder {
   private final long[] longs;
   private final int[] ints;
   private final double[] doubles;
+  private final byte[][] bytes;
   private boolean nulls;
+  /** True for a decoder of the leading values of pages ({@link #decodeRows}): delta streams may hold more. */
+  private boolean prefixOnly;
 
   // the dictionary page's values, for the chunk's kind
   private String[] dictStrings = new String[0];
   private int[] dictInts;
   private long[] dictLongs; // LONG, or ID128 as pairs
   private double[] dictDoubles;
+  private byte[][] dictBytes;
 
   // strings of pages not dictionary-encoded, after the dictionary's
-  private final List<String> extraStrings = new ArrayList<>();
-  private final Map<Binary, Integer> extraIds = new HashMap<>();
+  private List<String> extraStrings = new ArrayList<>();
+  private Map<Binary, Integer> extraIds = new HashMap<>();
 
   private int[] scratchInts = new int[0];
   private long[] scratchLongs = new long[0];
 
   private PageDecoder(ColumnDescriptor column, int size) {
+    this(column, size, true);
+  }
+
+  private PageDecoder(ColumnDescriptor column, int size, boolean levels) {
     this.column = column;
     this.type = column.getPrimitiveType().getPrimitiveTypeName();
     this.kind = ColumnVector.kindOf(column);
     this.maxDef = column.getMaxDefinitionLevel();
     this.maxRep = column.getMaxRepetitionLevel();
     this.size = size;
-    defs = maxDef == 0 ? null : new byte[size];
-    reps = maxRep == 0 ? null : new byte[size];
+    defs = maxDef == 0 || !levels ? null : new byte[size];
+    reps = maxRep == 0 || !levels ? null : new byte[size];
     ids = kind == ColumnVector.Kind.STRING ? new int[size] : null;
     longs = kind == ColumnVector.Kind.LONG || kind == ColumnVector.Kind.ID64 ? new long[size] : kind == ColumnVector.Kind.ID128 ? new long[2 * size] : null;
     ints = kind == ColumnVector.Kind.INT ? new int[size] : null;
     doubles = kind == ColumnVector.Kind.DOUBLE ? new double[size] : null;
+    bytes = kind == ColumnVector.Kind.BYTES ? new byte[size][] : null;
   }
 
   /**
@@ -112,13 +128,12 @@ final class PageDecoder {
   }
 
   /**
-   * True for the columns this decoder builds: strings, numbers, booleans, 16- and 8-byte ids. Raw
-   * bytes (kept as {@link ColumnVector.Kind#BYTES}) are left to parquet-java.
+   * True for the columns this decoder builds: strings, raw bytes, numbers, booleans, 16- and 8-byte
+   * ids.
    */
   static boolean takesColumn(ColumnDescriptor column) {
     org.apache.parquet.schema.PrimitiveType t = column.getPrimitiveType();
     return switch (t.getPrimitiveTypeName()) {
-      case BINARY -> t.getLogicalTypeAnnotation() instanceof org.apache.parquet.schema.LogicalTypeAnnotation.StringLogicalTypeAnnotation;
       case FIXED_LEN_BYTE_ARRAY -> t.getTypeLength() == 16 || t.getTypeLength() == 8;
       default -> true;
     };
@@ -134,6 +149,254 @@ final class PageDecoder {
     return d;
   }
 
+  /**
+   * Only the rows {@code [from[i], to[i])} of {@code chunk}'s pages, concatenated in order: the
+   * vector {@code decode(column, chunk, dictionary).selectRows(from, to)} holds (the dictionary of a
+   * string column may differ in the strings appended after the file's, not in the string of any
+   * slot), without decoding the other rows where the encoding allows: levels and dictionary ids
+   * skip inside RLE and bit-packed runs, PLAIN fixed-width values skip arithmetically, and the
+   * other encodings decode the leading values of a page up to its last wanted one. Null if this
+   * decoder does not take the chunk or fails on it (the caller then decodes the pages whole).
+   *
+   * @param pageRows the number of rows of each of the chunk's pages (from the offset index)
+   * @param from first rows of the ranges, ascending, counted over the pages' rows in order
+   * @param to ends (exclusive) of the ranges; ranges do not overlap
+   */
+  static ColumnVector decodeRows(ColumnDescriptor column, ChunkPages chunk, DictionaryValues dictionary, int[] pageRows,
+      int[] from, int[] to) {
+    if (pageRows.length != chunk.pages().size() || !canDecode(column, chunk)) {
+      return null;
+    }
+    try {
+      return rows(column, chunk, dictionary, pageRows, from, to).vector();
+    } catch (RuntimeException e) {
+      LOG.warn("vectorized decoding of rows of column {} failed, decoding its pages whole: {}", String.join(".", column.getPath()),
+          e.toString());
+      return null;
+    }
+  }
+
+  /** As {@link #decodeRows}, throwing on bad data; for tests, which also look at the levels. */
+  static PageDecoder rows(ColumnDescriptor column, ChunkPages chunk, DictionaryValues dictionary, int[] pageRows, int[] from,
+      int[] to) {
+    try {
+      List<ChunkPages.Data> pages = chunk.pages();
+      int maxRep = column.getMaxRepetitionLevel();
+      PagePlan[] plans = new PagePlan[pages.size()];
+      long slots = 0;
+      int k = 0;
+      long pageStart = 0;
+      for (int p = 0; p < pages.size(); p++) {
+        long pageEnd = pageStart + pageRows[p];
+        int first = k;
+        while (k < from.length && to[k] <= pageEnd) {
+          k++;
+        }
+        int last = k < from.length && from[k] < pageEnd ? k + 1 : k; // a range going on into the next page
+        while (first < last && to[first] <= pageStart) {
+          first++;
+        }
+        plans[p] = plan(pages.get(p), maxRep, column.getMaxDefinitionLevel(), pageRows[p], from, to, first, last, pageStart);
+        slots += plans[p].slots;
+        pageStart = pageEnd;
+      }
+      if (k < from.length || from.length > 0 && to[from.length - 1] > pageStart) {
+        throw new IllegalArgumentException("rows up to " + to[from.length - 1] + " asked of pages of " + pageStart);
+      }
+      if (slots > Integer.MAX_VALUE - 16) {
+        throw new CorruptDataException("rows of " + slots + " values are more than one vector holds");
+      }
+      PageDecoder d = new PageDecoder(column, (int) slots);
+      d.useDictionary(chunk, dictionary);
+      int at = 0;
+      for (int p = 0; p < pages.size(); p++) {
+        if (plans[p].slots > 0) {
+          d.decodePageSlots(pages.get(p), plans[p], at);
+          at += plans[p].slots;
+        }
+      }
+      return d;
+    } catch (IndexOutOfBoundsException e) {
+      throw new CorruptDataException("column " + String.join(".", column.getPath()) + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * What to read of one page: its level and value streams (from their starts), and the slot ranges {@code [slotFrom[i], slotTo[i])} of the wanted rows.
+   */
+  private record PagePlan(PageBuffer values, PageBuffer repIn, PageBuffer defIn, int[] slotFrom, int[] slotTo, int slots) {}
+
+  private static final PagePlan NOTHING = new PagePlan(null, null, null, new int[0], new int[0], 0);
+
+  /** The plan for ranges {@code first..last-1} of {@code from}/{@code to}, clipped to the page's rows. */
+  private static PagePlan plan(ChunkPages.Data page, int maxRep, int maxDef, int rows, int[] from, int[] to, int first, int last,
+      long pageStart) {
+    if (first >= last) {
+      return NOTHING;
+    }
+    int count = page.valueCount();
+    if (page.v2() && page.rowCount() != rows) {
+      throw new CorruptDataException("a page of " + page.rowCount() + " rows where the offset index says " + rows);
+    }
+    PageBuffer values;
+    PageBuffer repIn;
+    PageBuffer defIn;
+    if (page.v2()) {
+      repIn = PageBuffer.of(page.rep());
+      defIn = PageBuffer.of(page.def());
+      values = PageBuffer.of(page.data());
+    } else {
+      values = PageBuffer.of(page.data());
+      repIn = maxRep > 0 ? values.slice(values.readIntLE()) : null;
+      defIn = maxDef > 0 ? values.slice(values.readIntLE()) : null;
+    }
+    int n = last - first;
+    int[] slotFrom = new int[n];
+    int[] slotTo = new int[n];
+    if (maxRep == 0) {
+      if (count != rows) {
+        throw new CorruptDataException("a page of " + count + " values of a flat column where the offset index says " + rows + " rows");
+      }
+      for (int i = 0; i < n; i++) {
+        slotFrom[i] = (int) (Math.max(from[first + i], pageStart) - pageStart);
+        slotTo[i] = (int) (Math.min(to[first + i], pageStart + rows) - pageStart);
+      }
+    } else {
+      // a row starts at each repetition level 0: find the slots of the rows wanted, no further
+      RleBitPackedDecoder levels = new RleBitPackedDecoder(repIn.duplicate(), RleBitPackedDecoder.widthOf(maxRep));
+      int consumed = 0; // levels passed
+      int started = 0; // rows started among them
+      for (int i = 0; i < n; i++) {
+        int rf = (int) (Math.max(from[first + i], pageStart) - pageStart);
+        int rt = (int) (Math.min(to[first + i], pageStart + rows) - pageStart);
+        consumed += levels.through(rf + 1 - started, 0);
+        started = rf + 1;
+        slotFrom[i] = consumed - 1;
+        if (rf == 0 && slotFrom[i] != 0) {
+          throw new CorruptDataException("a page whose first repetition level is not 0");
+        }
+        if (rt == rows) {
+          slotTo[i] = count;
+        } else {
+          consumed += levels.through(rt + 1 - started, 0);
+          started = rt + 1;
+          slotTo[i] = consumed - 1;
+        }
+        if (slotTo[i] > count || slotFrom[i] >= slotTo[i]) {
+          throw new CorruptDataException("a page of " + count + " values whose repetition levels do not hold its " + rows + " rows");
+        }
+      }
+      if (!page.v2() && started + levels.count(count - consumed, 0) != rows) { // no row count in the header: count them
+        throw new CorruptDataException("a page whose repetition levels do not hold the " + rows + " rows the offset index says");
+      }
+    }
+    int slots = 0;
+    for (int i = 0; i < n; i++) {
+      slots += slotTo[i] - slotFrom[i];
+    }
+    return new PagePlan(values, repIn, defIn, slotFrom, slotTo, slots);
+  }
+
+  /** Decodes the slots {@code plan} wants of {@code page} into slots {@code at..}. */
+  private void decodePageSlots(ChunkPages.Data page, PagePlan plan, int at) {
+    int n = plan.slotFrom.length;
+    int[] skip = new int[n]; // values to pass over before each range
+    int[] present = new int[n]; // values in each range
+    RleBitPackedDecoder defDecoder = maxDef > 0 ? new RleBitPackedDecoder(plan.defIn, RleBitPackedDecoder.widthOf(maxDef)) : null;
+    RleBitPackedDecoder repDecoder = maxRep > 0 ? new RleBitPackedDecoder(plan.repIn, RleBitPackedDecoder.widthOf(maxRep)) : null;
+    int cursor = 0;
+    int out = at;
+    int limit = 0;
+    for (int i = 0; i < n; i++) {
+      int sf = plan.slotFrom[i];
+      int len = plan.slotTo[i] - sf;
+      if (repDecoder != null) {
+        repDecoder.skip(sf - cursor);
+        repDecoder.readBytes(reps, out, len);
+      }
+      if (defDecoder != null) {
+        skip[i] = defDecoder.count(sf - cursor, maxDef);
+        defDecoder.readBytes(defs, out, len);
+        int p = 0;
+        for (int s = out, end = out + len; s < end; s++) {
+          if (defs[s] == maxDef) {
+            p++;
+          }
+        }
+        present[i] = p;
+        nulls |= p < len;
+      } else {
+        skip[i] = sf - cursor;
+        present[i] = len;
+      }
+      limit += skip[i] + present[i];
+      cursor = plan.slotTo[i];
+      out += len;
+    }
+    if (kind == ColumnVector.Kind.LEVELS_ONLY) {
+      return;
+    }
+    Encoding e = page.valueEncoding();
+    PageBuffer values = plan.values;
+    boolean dictionaryIds = e == Encoding.PLAIN_DICTIONARY || e == Encoding.RLE_DICTIONARY;
+    int width = plainWidth();
+    RleBitPackedDecoder ids = dictionaryIds && limit > 0 ? new RleBitPackedDecoder(values, values.readByte()) : null;
+    PageDecoder leading = null;
+    if (!dictionaryIds && (e != Encoding.PLAIN || width == 0) && limit > 0) {
+      // no skipping inside this encoding: decode the page's values up to the last wanted one
+      leading = new PageDecoder(column, limit, false);
+      leading.prefixOnly = true;
+      leading.dictStrings = dictStrings;
+      leading.extraStrings = extraStrings;
+      leading.extraIds = extraIds;
+      leading.readValues(e, values, 0, limit);
+    }
+    int value = 0; // index of the next value of the page
+    out = at;
+    for (int i = 0; i < n; i++) {
+      int len = plan.slotTo[i] - plan.slotFrom[i];
+      value += skip[i];
+      if (ids != null) {
+        ids.skip(skip[i]);
+        readDictionaryIds(ids, out, present[i]);
+      } else if (leading != null) {
+        copyValues(leading, value, out, present[i]);
+      } else if (limit > 0) { // PLAIN, fixed width
+        values.require((long) width * skip[i]);
+        values.pos += width * skip[i];
+        readValues(e, values, out, present[i]);
+      }
+      value += present[i];
+      if (present[i] < len) {
+        spreadToSlots(out, len, present[i]);
+      }
+      out += len;
+    }
+  }
+
+  /** Bytes per PLAIN value of a kind whose PLAIN values have one width, else 0. */
+  private int plainWidth() {
+    return switch (kind) {
+      case INT -> type == PrimitiveTypeName.BOOLEAN ? 0 : 4;
+      case LONG, DOUBLE, ID64 -> 8;
+      case ID128 -> 16;
+      default -> 0;
+    };
+  }
+
+  /** Values {@code from..from+n-1} of {@code src} (of the same column) into slots {@code at..at+n-1}. */
+  private void copyValues(PageDecoder src, int from, int at, int n) {
+    switch (kind) {
+      case STRING -> System.arraycopy(src.ids, from, ids, at, n);
+      case INT -> System.arraycopy(src.ints, from, ints, at, n);
+      case LONG, ID64 -> System.arraycopy(src.longs, from, longs, at, n);
+      case ID128 -> System.arraycopy(src.longs, 2 * from, longs, 2 * at, 2 * n);
+      case DOUBLE -> System.arraycopy(src.doubles, from, doubles, at, n);
+      case BYTES -> System.arraycopy(src.bytes, from, bytes, at, n);
+      default -> throw new IllegalStateException(kind.toString());
+    }
+  }
+
   private static PageDecoder newDecoder(ColumnDescriptor column, ChunkPages chunk) {
     long total = chunk.totalValueCount();
     if (total > Integer.MAX_VALUE - 16) {
@@ -147,7 +410,7 @@ final class PageDecoder {
    * page sets of the chunk can share them ({@link #decode(ColumnDescriptor, ChunkPages,
    * DictionaryValues)}). Immutable; the arrays must not be modified.
    */
-  record DictionaryValues(String[] strings, int[] ints, long[] longs, double[] doubles) {
+  record DictionaryValues(String[] strings, int[] ints, long[] longs, double[] doubles, byte[][] bytes) {
     /** Approximate heap bytes held. */
     long sizeBytes() {
       long b = 64;
@@ -159,13 +422,18 @@ final class PageDecoder {
       b += ints == null ? 0 : 4L * ints.length;
       b += longs == null ? 0 : 8L * longs.length;
       b += doubles == null ? 0 : 8L * doubles.length;
+      if (bytes != null) {
+        for (byte[] v : bytes) {
+          b += 24 + v.length;
+        }
+      }
       return b;
     }
   }
 
   /**
    * Decodes {@code page}, the dictionary of a chunk of {@code column}; null if this decoder does
-   * not use dictionaries of that column (raw bytes, booleans, levels only).
+   * not use dictionaries of that column (booleans, levels only, columns it does not take).
    *
    * @throws CorruptDataException if the page is malformed
    */
@@ -180,7 +448,7 @@ final class PageDecoder {
     } catch (IndexOutOfBoundsException e) {
       throw new CorruptDataException("column " + String.join(".", column.getPath()) + ": " + e.getMessage(), e);
     }
-    return new DictionaryValues(d.dictStrings, d.dictInts, d.dictLongs, d.dictDoubles);
+    return new DictionaryValues(d.dictStrings, d.dictInts, d.dictLongs, d.dictDoubles, d.dictBytes);
   }
 
   /** True if every page's encodings are ones this decoder takes and the page counts add up. */
@@ -237,7 +505,7 @@ final class PageDecoder {
         dict[dictStrings.length + i] = extraStrings.get(i);
       }
     }
-    return new ColumnVector(kind, size, maxDef, nulls || reps != null ? defs : null, reps, ids, dict, longs, ints, doubles, null);
+    return new ColumnVector(kind, size, maxDef, nulls || reps != null ? defs : null, reps, ids, dict, longs, ints, doubles, bytes);
   }
 
   /** Every slot's definition level (null if the column's maximum is 0). */
@@ -252,16 +520,7 @@ final class PageDecoder {
 
   private void decodeAll(ChunkPages chunk, DictionaryValues decoded) {
     try {
-      if (chunk.dictionary() != null && kind != ColumnVector.Kind.LEVELS_ONLY && type != PrimitiveTypeName.BOOLEAN) {
-        if (decoded != null) {
-          dictStrings = decoded.strings() != null ? decoded.strings() : dictStrings;
-          dictInts = decoded.ints();
-          dictLongs = decoded.longs();
-          dictDoubles = decoded.doubles();
-        } else {
-          readDictionary(chunk.dictionary());
-        }
-      }
+      useDictionary(chunk, decoded);
       int slot = 0;
       for (ChunkPages.Data page : chunk.pages()) {
         decodePage(page, slot);
@@ -269,6 +528,21 @@ final class PageDecoder {
       }
     } catch (IndexOutOfBoundsException e) {
       throw new CorruptDataException("column " + String.join(".", column.getPath()) + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Takes the chunk's dictionary: {@code decoded} if not null, else decodes its page. */
+  private void useDictionary(ChunkPages chunk, DictionaryValues decoded) {
+    if (chunk.dictionary() != null && kind != ColumnVector.Kind.LEVELS_ONLY && type != PrimitiveTypeName.BOOLEAN) {
+      if (decoded != null) {
+        dictStrings = decoded.strings() != null ? decoded.strings() : dictStrings;
+        dictInts = decoded.ints();
+        dictLongs = decoded.longs();
+        dictDoubles = decoded.doubles();
+        dictBytes = decoded.bytes();
+      } else {
+        readDictionary(chunk.dictionary());
+      }
     }
   }
 
@@ -310,6 +584,15 @@ final class PageDecoder {
       case ID64 -> {
         dictLongs = new long[n];
         readPlainId64(in, dictLongs, 0, n);
+      }
+      case BYTES -> {
+        dictBytes = new byte[n][];
+        for (int i = 0; i < n; i++) {
+          int len = in.readIntLE();
+          in.require(len);
+          dictBytes[i] = java.util.Arrays.copyOfRange(in.array, in.pos, in.pos + len);
+          in.pos += len;
+        }
       }
       default -> throw new IllegalStateException(kind.toString());
     }
@@ -355,33 +638,43 @@ final class PageDecoder {
       spreadToSlots(slot, count, 0); // all null: no values to read
       return;
     }
-    if (e == Encoding.PLAIN_DICTIONARY || e == Encoding.RLE_DICTIONARY) {
-      readDictionaryIds(values, slot, present);
-    } else {
-      switch (kind) {
-        case STRING -> readStrings(e, values, slot, present);
-        case LONG -> readLongs(e, values, slot, present);
-        case INT -> {
-          if (type == PrimitiveTypeName.BOOLEAN) {
-            readBooleans(e, values, slot, present);
-          } else {
-            readInts(e, values, slot, present);
-          }
-        }
-        case DOUBLE -> readPlainDoubles(values, slot, present);
-        case ID128 -> readId128(e, values, slot, present);
-        case ID64 -> readId64(e, values, slot, present);
-        default -> throw new IllegalStateException(kind.toString());
-      }
-    }
+    readValues(e, values, slot, present);
     if (present < count) {
       spreadToSlots(slot, count, present);
     }
   }
 
+  /** The next {@code n} values of a page of encoding {@code e}, densely into slots {@code at..at+n). */
+  private void readValues(Encoding e, PageBuffer values, int at, int n) {
+    if (e == Encoding.PLAIN_DICTIONARY || e == Encoding.RLE_DICTIONARY) {
+      readDictionaryIds(values, at, n);
+      return;
+    }
+    switch (kind) {
+      case STRING -> readStrings(e, values, at, n);
+      case LONG -> readLongs(e, values, at, n);
+      case INT -> {
+        if (type == PrimitiveTypeName.BOOLEAN) {
+          readBooleans(e, values, at, n);
+        } else {
+          readInts(e, values, at, n);
+        }
+      }
+      case DOUBLE -> readPlainDoubles(values, at, n);
+      case ID128 -> readId128(e, values, at, n);
+      case ID64 -> readId64(e, values, at, n);
+      case BYTES -> readRawBytes(e, values, at, n);
+      default -> throw new IllegalStateException(kind.toString());
+    }
+  }
+
   /** Dictionary ids (a bit-width byte, then the hybrid), resolved through the dictionary unless strings. */
   private void readDictionaryIds(PageBuffer in, int at, int n) {
-    RleBitPackedDecoder decoder = new RleBitPackedDecoder(in, in.readByte());
+    readDictionaryIds(new RleBitPackedDecoder(in, in.readByte()), at, n);
+  }
+
+  /** The next {@code n} dictionary ids of {@code decoder}, resolved into slots {@code at..at+n)}. */
+  private void readDictionaryIds(RleBitPackedDecoder decoder, int at, int n) {
     if (kind == ColumnVector.Kind.STRING) {
       decoder.readInts(ids, at, n); // kept as they are, as ColumnVectorReader keeps them
       return;
@@ -415,6 +708,12 @@ final class PageDecoder {
           longs[at + k] = dictLongs[s[k]];
         }
       }
+      case BYTES -> {
+        for (int k = 0; k < n; k++) {
+          byte[] v = dictBytes[s[k]];
+          bytes[at + k] = java.util.Arrays.copyOf(v, v.length); // a span's value must not share the cached dictionary's
+        }
+      }
       default -> throw new IllegalStateException(kind.toString());
     }
   }
@@ -424,7 +723,7 @@ final class PageDecoder {
       readPlainInts(in, ints, at, n);
     } else { // DELTA_BINARY_PACKED
       long[] s = scratchLongs(n);
-      DeltaBinaryPacked.decode(in, s, 0, n);
+      deltaBinaryPacked(in, s, 0, n);
       for (int k = 0; k < n; k++) {
         ints[at + k] = (int) s[k];
       }
@@ -435,7 +734,7 @@ final class PageDecoder {
     if (e == Encoding.PLAIN) {
       readPlainLongs(in, longs, at, n);
     } else { // DELTA_BINARY_PACKED
-      DeltaBinaryPacked.decode(in, longs, at, n);
+      deltaBinaryPacked(in, longs, at, n);
     }
   }
 
@@ -543,6 +842,13 @@ final class PageDecoder {
     }
   }
 
+  private void readRawBytes(Encoding e, PageBuffer in, int at, int n) {
+    ByteArrays values = byteArrays(e, in, n);
+    for (int k = 0; k < n; k++) {
+      bytes[at + k] = java.util.Arrays.copyOfRange(values.data, values.offsets[k], values.offsets[k] + values.lengths[k]);
+    }
+  }
+
   /** The id of a string of a page not dictionary-encoded: a new one after the dictionary's the first time. */
   private int intern(byte[] data, int offset, int length) {
     Binary key = Binary.fromConstantByteArray(data, offset, length);
@@ -618,9 +924,18 @@ final class PageDecoder {
     }
   }
 
+  /** A DELTA_BINARY_PACKED stream of {@code n} values (or, for {@link #prefixOnly}, its first {@code n}). */
+  private void deltaBinaryPacked(PageBuffer in, long[] dst, int at, int n) {
+    if (prefixOnly) {
+      DeltaBinaryPacked.decodePrefix(in, dst, at, n);
+    } else {
+      DeltaBinaryPacked.decode(in, dst, at, n);
+    }
+  }
+
   private void readLengths(PageBuffer in, int[] dst, int n) {
     long[] s = scratchLongs(n);
-    DeltaBinaryPacked.decode(in, s, 0, n);
+    deltaBinaryPacked(in, s, 0, n);
     for (int k = 0; k < n; k++) {
       if (s[k] < 0 || s[k] > Integer.MAX_VALUE) {
         throw new CorruptDataException("byte array length " + s[k]);
@@ -654,6 +969,11 @@ final class PageDecoder {
       case DOUBLE -> {
         for (int i = slot + count - 1; i >= slot; i--) {
           doubles[i] = defs[i] == maxDef ? doubles[from--] : 0.0;
+        }
+      }
+      case BYTES -> {
+        for (int i = slot + count - 1; i >= slot; i--) {
+          bytes[i] = defs[i] == maxDef ? bytes[from--] : null;
         }
       }
       case ID128 -> {

@@ -2,7 +2,6 @@ package io.tracestore.core.block;
 
 import io.tracestore.api.CorruptDataException;
 import io.tracestore.spi.ObjectStore;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,10 +18,14 @@ import org.apache.parquet.format.DataPageHeader;
 import org.apache.parquet.format.DataPageHeaderV2;
 import org.apache.parquet.format.DictionaryPageHeader;
 import org.apache.parquet.format.PageHeader;
-import org.apache.parquet.format.Util;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.internal.column.columnindex.OffsetIndex;
+import shaded.parquet.org.apache.thrift.TException;
+import shaded.parquet.org.apache.thrift.protocol.TCompactProtocol;
+import shaded.parquet.org.apache.thrift.TConfiguration;
+import shaded.parquet.org.apache.thrift.transport.TTransport;
+import shaded.parquet.org.apache.thrift.transport.TTransportException;
 
 /**
  * The chosen rows of one row group, decoded column by column from only the pages that hold them.
@@ -31,10 +34,11 @@ import org.apache.parquet.internal.column.columnindex.OffsetIndex;
  * allow (ranges less than {@link #GAP} bytes apart are read as one), their checksums verified,
  * decompressed and decoded by {@link PageDecoder} (parquet-java for the columns it does not take).
  *
- * <p>Pages are decoded whole, so a column holds more rows than were asked for, and columns hold
- * different row spans (page boundaries differ per column); each is then cut down to exactly the
- * rows asked for, so all columns line up: row {@code i} of every vector is the {@code i}-th row
- * asked for, and the leaf columns of one list have the same slots. Immutable; thread-safe.
+ * <p>{@link PageDecoder#decodeRows} decodes only the rows asked for (pages split at different rows
+ * per column, so this is what lines the columns up); where it does not take a chunk, its pages are
+ * decoded whole and cut down to those rows. Either way row {@code i} of every vector is the
+ * {@code i}-th row asked for, and the leaf columns of one list have the same slots. Immutable;
+ * thread-safe.
  */
 final class RowGroupSlice {
   /** Byte ranges closer than this are fetched in one read. */
@@ -61,6 +65,23 @@ final class RowGroupSlice {
     return rows;
   }
 
+  /**
+   * What a read needs to know of each column chunk of one row group, in footer order, worked out
+   * once per block: the offset index, whether the chunk has a dictionary page, the dotted path.
+   */
+  record Chunks(OffsetIndex[] offsets, boolean[] hasDictionary, String[] paths) {
+    static Chunks of(BlockMetaData group, OffsetIndex[] offsets) {
+      List<ColumnChunkMetaData> chunks = group.getColumns();
+      boolean[] dictionary = new boolean[chunks.size()];
+      String[] paths = new String[chunks.size()];
+      for (int c = 0; c < chunks.size(); c++) {
+        dictionary[c] = chunks.get(c).hasDictionaryPage();
+        paths[c] = chunks.get(c).getPath().toDotString();
+      }
+      return new Chunks(offsets, dictionary, paths);
+    }
+  }
+
   /** A fetch of one page (or a dictionary page: {@code page} -1) of column {@code column}. */
   private record Fetch(int column, int page, long offset, int length) {}
 
@@ -68,14 +89,15 @@ final class RowGroupSlice {
    * Reads the rows {@code [from[i], to[i])} (ascending, not overlapping, row-group-local) of the
    * columns of row group {@code group} that {@code wanted} marks (every column if it is null).
    *
-   * @param offsets the offset index of each column of the row group, in footer order
+   * @param index the offset index and more of each column of the row group
    * @param wanted per column in footer order, whether to read it; null for all
    * @throws CorruptDataException if a page is damaged or the indexes disagree with the data
    */
   static RowGroupSlice read(ObjectStore store, String key, BlockMetaData group, List<ColumnDescriptor> schemaColumns,
-      OffsetIndex[] offsets, boolean[] wanted, long[] from, long[] to, DictionaryCache dictionaryCache,
+      Chunks index, boolean[] wanted, long[] from, long[] to, DictionaryCache dictionaryCache,
       String blockId, int rowGroup) throws IOException {
     List<ColumnChunkMetaData> chunks = group.getColumns();
+    OffsetIndex[] offsets = index.offsets();
     if (chunks.size() != schemaColumns.size()) {
       throw new CorruptDataException(key + ": a row group with " + chunks.size() + " columns, the schema has " + schemaColumns.size());
     }
@@ -92,19 +114,17 @@ final class RowGroupSlice {
       int pages = oi.getPageCount();
       int[] chosen = new int[pages];
       int n = 0;
-      int k = 0;
-      for (int p = 0; p < pages && k < from.length; p++) {
-        long start = oi.getFirstRowIndex(p);
-        long end = p + 1 < pages ? oi.getFirstRowIndex(p + 1) : rows;
-        while (k < from.length && to[k] <= start) {
-          k++;
+      for (int k = 0; k < from.length; k++) { // the pages from the one holding from[k] to the last starting before to[k]
+        int p = pageOf(oi, from[k]);
+        if (n > 0 && p <= chosen[n - 1]) {
+          p = chosen[n - 1] + 1;
         }
-        if (k < from.length && from[k] < end) {
+        for (; p < pages && oi.getFirstRowIndex(p) < to[k]; p++) {
           chosen[n++] = p;
           fetches.add(new Fetch(c, p, oi.getOffset(p), oi.getCompressedPageSize(p)));
         }
       }
-      if (n > 0 && chunks.get(c).hasDictionaryPage()
+      if (n > 0 && index.hasDictionary()[c]
           && (dictionaries[c] = dictionaryCache.get(new DictionaryCache.Key(blockId, rowGroup, c))) == null) {
         fetches.add(dictionaryFetch(key, chunks.get(c), c, oi));
       }
@@ -139,20 +159,21 @@ final class RowGroupSlice {
       List<ChunkPages.Data> columnPages = pages.get(c);
       DictionaryCache.Entry dictionary = dictionaries[c];
       ChunkPages chunk = ChunkPages.of(dictionary == null ? null : dictionary.page(), columnPages);
-      ColumnVector vector = PageDecoder.decode(column, chunk, dictionary == null ? null : dictionary.values());
-      if (vector == null) {
-        vector = ColumnVectorReader.readWithParquet(column, chunk.reader());
-      }
       // runs of consecutive pages are consecutive vector rows; each wanted range lies in one run
       OffsetIndex oi = offsets[c];
       long[] runFirst = new long[chosen.length];
       long[] runEnd = new long[chosen.length];
       int[] runAt = new int[chosen.length];
+      int[] pageRows = new int[chosen.length];
       int runs = 0;
       int vectorRows = 0;
-      for (int p : chosen) {
+      for (int i = 0; i < chosen.length; i++) {
+        int p = chosen[i];
         long s = oi.getFirstRowIndex(p);
         long e = p + 1 < oi.getPageCount() ? oi.getFirstRowIndex(p + 1) : rows;
+        if (e < s || e - s > Integer.MAX_VALUE - vectorRows) {
+          throw new CorruptDataException(key + ": column " + String.join(".", column.getPath()) + " has a page of rows " + s + ".." + e);
+        }
         if (runs > 0 && runEnd[runs - 1] == s) {
           runEnd[runs - 1] = e;
         } else {
@@ -161,12 +182,8 @@ final class RowGroupSlice {
           runAt[runs] = vectorRows;
           runs++;
         }
+        pageRows[i] = (int) (e - s);
         vectorRows += (int) (e - s);
-      }
-      int decodedRows = column.getMaxRepetitionLevel() == 0 ? vector.size() : vector.rowStarts().length - 1;
-      if (decodedRows != vectorRows) {
-        throw new CorruptDataException(key + ": column " + String.join(".", column.getPath()) + " decoded " + decodedRows
-            + " rows from pages the offset index says hold " + vectorRows);
       }
       int[] vFrom = new int[from.length];
       int[] vTo = new int[from.length];
@@ -181,14 +198,43 @@ final class RowGroupSlice {
         vFrom[k] = runAt[run] + (int) (from[k] - runFirst[run]);
         vTo[k] = runAt[run] + (int) (to[k] - runFirst[run]);
       }
-      boolean whole = from.length == 1 && vFrom[0] == 0 && vTo[0] == vectorRows;
-      out.put(String.join(".", column.getPath()), whole ? vector : vector.selectRows(vFrom, vTo));
+      PageDecoder.DictionaryValues values = dictionary == null ? null : dictionary.values();
+      ColumnVector vector = PageDecoder.decodeRows(column, chunk, values, pageRows, vFrom, vTo);
+      if (vector == null) { // pages decoded whole, then cut
+        vector = PageDecoder.decode(column, chunk, values);
+        if (vector == null) {
+          vector = ColumnVectorReader.readWithParquet(column, chunk.reader());
+        }
+        int decodedRows = column.getMaxRepetitionLevel() == 0 ? vector.size() : vector.rowStarts().length - 1;
+        if (decodedRows != vectorRows) {
+          throw new CorruptDataException(key + ": column " + String.join(".", column.getPath()) + " decoded " + decodedRows
+              + " rows from pages the offset index says hold " + vectorRows);
+        }
+        boolean whole = from.length == 1 && vFrom[0] == 0 && vTo[0] == vectorRows;
+        vector = whole ? vector : vector.selectRows(vFrom, vTo);
+      }
+      out.put(index.paths()[c], vector);
     }
     int total = 0;
     for (int k = 0; k < from.length; k++) {
       total += (int) (to[k] - from[k]);
     }
     return new RowGroupSlice(out, total);
+  }
+
+  /** The last page whose first row is at most {@code row} (0 if none is). */
+  private static int pageOf(OffsetIndex oi, long row) {
+    int lo = 0;
+    int hi = oi.getPageCount() - 1;
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      if (oi.getFirstRowIndex(mid) <= row) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
   }
 
   /** The fetch of the dictionary page of chunk {@code c}: from its offset to the first data page. */
@@ -274,20 +320,98 @@ final class RowGroupSlice {
     return out;
   }
 
+  /**
+   * A Thrift transport over {@code array[pos, end)} that shows the protocol its buffer, so the
+   * compact protocol reads bytes in place rather than through a stream.
+   */
+  private static final class ArrayTransport extends TTransport {
+    private final byte[] array;
+    private int pos;
+    private final int end;
+
+    ArrayTransport(byte[] array, int pos, int end) {
+      this.array = array;
+      this.pos = pos;
+      this.end = end;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
+
+    @Override
+    public void open() {}
+
+    @Override
+    public void close() {}
+
+    @Override
+    public int read(byte[] dst, int offset, int length) {
+      int n = Math.min(length, end - pos);
+      System.arraycopy(array, pos, dst, offset, n);
+      pos += n;
+      return n;
+    }
+
+    @Override
+    public void write(byte[] src, int offset, int length) {
+      throw new UnsupportedOperationException("read only");
+    }
+
+    @Override
+    public byte[] getBuffer() {
+      return array;
+    }
+
+    @Override
+    public int getBufferPosition() {
+      return pos;
+    }
+
+    @Override
+    public int getBytesRemainingInBuffer() {
+      return end - pos;
+    }
+
+    @Override
+    public void consumeBuffer(int n) {
+      pos += n;
+    }
+
+    @Override
+    public TConfiguration getConfiguration() {
+      return TConfiguration.DEFAULT;
+    }
+
+    @Override
+    public void updateKnownMessageSize(long size) {}
+
+    @Override
+    public void checkReadBytesAvailable(long n) throws TTransportException {
+      if (n > end - pos) {
+        throw new TTransportException(TTransportException.END_OF_FILE, n + " bytes wanted, " + (end - pos) + " left");
+      }
+    }
+  }
+
   /** The header of a page at the start of {@code bytes} and where its payload starts. */
   private record Header(PageHeader header, byte[] array, int payload, int end) {}
 
   private static Header header(String key, ColumnDescriptor column, ChunkPages.Bytes page) throws IOException {
     byte[] bytes = page.array();
     int end = page.offset() + page.length();
-    ByteArrayInputStream in = new ByteArrayInputStream(bytes, page.offset(), page.length());
-    PageHeader h;
+    PageHeader h = new PageHeader();
+    int payload;
     try {
-      h = Util.readPageHeader(in);
-    } catch (IOException | RuntimeException e) {
+      // Thrift directly, reading the array in place (Util.readPageHeader reads a stream a byte at a
+      // time, and its validation formats its messages even when the header is fine)
+      ArrayTransport in = new ArrayTransport(bytes, page.offset(), end);
+      h.read(new TCompactProtocol(in));
+      payload = in.getBufferPosition();
+    } catch (TException | RuntimeException e) {
       throw new CorruptDataException(key + ": unreadable page header in column " + String.join(".", column.getPath()) + ": " + e.getMessage(), e);
     }
-    int payload = end - in.available();
     if (h.getCompressed_page_size() != end - payload) {
       throw new CorruptDataException(key + ": a page of column " + String.join(".", column.getPath()) + " says "
           + h.getCompressed_page_size() + " bytes; the offset index leaves " + (end - payload));

@@ -37,7 +37,7 @@ final class ChunkChecks {
   static void assertDecodesLikeParquetJava(ColumnDescriptor column, ChunkPages chunk, String what) {
     ColumnVector expected = ColumnVectorReader.readWithParquet(column, chunk.reader());
     if (!PageDecoder.takesColumn(column)) {
-      // raw bytes: left to parquet-java, through the production entry point
+      // left to parquet-java, through the production entry point
       assertSameVector(what + " via ColumnVectorReader.read", expected, ColumnVectorReader.read(column, chunk.reader()));
       return;
     }
@@ -49,6 +49,101 @@ final class ChunkChecks {
     assertThat(decoder.repetitionLevels()).as("%s repetition levels", what).isEqualTo(levels[1]);
     // and the production entry point agrees (it must not have fallen back for these encodings)
     assertSameVector(what + " via ColumnVectorReader.read", expected, ColumnVectorReader.read(column, chunk.reader()));
+    assertRowsDecodeLikeSelectRows(column, chunk, levels[1], new java.util.Random(what.hashCode()), what);
+  }
+
+  /**
+   * Asserts that {@link PageDecoder#rows} of random row ranges of {@code chunk} (and of the rows
+   * around every page boundary, and of all rows) holds what decoding the chunk whole and cutting
+   * it with {@link ColumnVector#selectRows} does, slot by slot.
+   *
+   * @param repetitions every slot's repetition level (null for a flat column), to count each page's rows
+   */
+  static void assertRowsDecodeLikeSelectRows(ColumnDescriptor column, ChunkPages chunk, byte[] repetitions, java.util.Random random,
+      String what) {
+    List<ChunkPages.Data> pages = chunk.pages();
+    int[] pageRows = new int[pages.size()];
+    int rows = 0;
+    int slot = 0;
+    for (int p = 0; p < pages.size(); p++) {
+      int n = pages.get(p).valueCount();
+      if (repetitions == null) {
+        pageRows[p] = n;
+      } else {
+        for (int i = slot; i < slot + n; i++) {
+          pageRows[p] += repetitions[i] == 0 ? 1 : 0;
+        }
+      }
+      slot += n;
+      rows += pageRows[p];
+    }
+    ColumnVector whole = PageDecoder.decodeChecked(column, chunk).vector();
+    List<int[][]> cases = new ArrayList<>();
+    cases.add(new int[][] {{0}, {rows}});
+    int boundary = 0;
+    for (int p = 0; p + 1 < pages.size(); p++) {
+      boundary += pageRows[p];
+      cases.add(new int[][] {{boundary - 1}, {boundary + 1}}); // across a page boundary
+      cases.add(new int[][] {{boundary - 1, boundary}, {boundary, boundary + 1}}); // one row each side
+    }
+    for (int c = 0; c < 30 && rows > 0; c++) {
+      int ranges = 1 + random.nextInt(Math.min(6, rows));
+      java.util.TreeSet<Integer> cuts = new java.util.TreeSet<>();
+      while (cuts.size() < Math.min(2 * ranges, rows + 1)) {
+        cuts.add(random.nextInt(rows + 1));
+      }
+      Integer[] at = cuts.toArray(new Integer[0]);
+      List<int[]> picked = new ArrayList<>();
+      for (int i = 0; i + 1 < at.length; i += 2) {
+        if (at[i] < at[i + 1]) {
+          picked.add(new int[] {at[i], at[i + 1]});
+        }
+      }
+      int[] from = new int[picked.size()];
+      int[] to = new int[picked.size()];
+      for (int i = 0; i < from.length; i++) {
+        from[i] = picked.get(i)[0];
+        to[i] = picked.get(i)[1];
+      }
+      cases.add(new int[][] {from, to});
+    }
+    for (int[][] c : cases) {
+      String range = what + " rows " + java.util.Arrays.toString(c[0]) + ".." + java.util.Arrays.toString(c[1]);
+      ColumnVector expected = whole.selectRows(c[0], c[1]);
+      PageDecoder.DictionaryValues dictionary = chunk.dictionary() == null ? null : PageDecoder.dictionaryValues(column, chunk.dictionary());
+      ColumnVector actual = PageDecoder.rows(column, chunk, dictionary, pageRows, c[0], c[1]).vector();
+      assertSameSlots(range, expected, actual);
+      assertSameSlots(range + " (dictionary from the chunk)", expected,
+          PageDecoder.rows(column, chunk, null, pageRows, c[0], c[1]).vector());
+    }
+  }
+
+  /** Same kind, slots, nulls, repetition levels and values (strings compared as strings: ids may differ). */
+  static void assertSameSlots(String what, ColumnVector expected, ColumnVector actual) {
+    assertThat(actual.kind()).as("%s kind", what).isEqualTo(expected.kind());
+    assertThat(actual.size()).as("%s size", what).isEqualTo(expected.size());
+    assertThat(actual.rowStarts()).as("%s rowStarts", what).isEqualTo(expected.rowStarts());
+    for (int i = 0; i < expected.size(); i++) {
+      Object e = slot(expected, i);
+      Object a = slot(actual, i);
+      if (!java.util.Objects.deepEquals(e, a)) { // asserting only on a difference keeps this fast
+        assertThat(a).as("%s slot %d", what, i).isEqualTo(e);
+      }
+    }
+  }
+
+  /** Slot {@code i}: whether set, its repetition level, and its value (as a string, a long, ...). */
+  private static Object slot(ColumnVector v, int i) {
+    Object value = switch (v.kind()) {
+      case STRING -> v.ids()[i] < 0 ? null : v.dictionary()[v.ids()[i]];
+      case LONG, ID64 -> v.longs()[i];
+      case ID128 -> List.of(v.longs()[2 * i], v.longs()[2 * i + 1]);
+      case INT -> v.ints()[i];
+      case DOUBLE -> Double.doubleToRawLongBits(v.doubles()[i]);
+      case BYTES -> v.bytes()[i] == null ? null : java.util.HexFormat.of().formatHex(v.bytes()[i]);
+      default -> null;
+    };
+    return java.util.Arrays.asList(v.isSet(i), v.repetition(i), value);
   }
 
   static List<Encoding> encodings(ChunkPages chunk) {
@@ -76,6 +171,7 @@ final class ChunkChecks {
     assertThat(actual.longs()).as("%s longs", what).isEqualTo(expected.longs());
     assertThat(actual.ints()).as("%s ints", what).isEqualTo(expected.ints());
     assertThat(actual.doubles()).as("%s doubles", what).isEqualTo(expected.doubles());
+    assertThat(actual.bytes()).as("%s bytes", what).isEqualTo(expected.bytes());
     // counts the level arrays the vector keeps, so a dropped or extra array shows
     assertThat(actual.sizeBytes()).as("%s sizeBytes", what).isEqualTo(expected.sizeBytes());
   }

@@ -59,6 +59,108 @@ class PageDecoderEncodingsTest {
     }
   }
 
+  /**
+   * Reads, skips, counts and seeks ({@code through}) in random steps over hybrid streams of every
+   * width, against the values written: steps start and end inside RLE and bit-packed runs.
+   */
+  @Test
+  void skippingCountingAndSeekingInsideRunsOfEveryWidth() throws Exception {
+    Random r = new Random(4);
+    for (int width = 0; width <= 32; width++) {
+      for (int slack : new int[] {0, 16}) {
+        int n = 2_003;
+        int[] expected = new int[n];
+        long mask = width == 32 ? 0xffffffffL : (1L << width) - 1;
+        int small = width == 0 ? 1 : (int) Math.min(4, mask + 1); // few distinct values, so seeks find them
+        for (int i = 0; i < n; ) {
+          int run = 1 + r.nextInt(r.nextBoolean() ? 4 : 40);
+          int v = r.nextInt(small);
+          for (int k = 0; k < run && i < n; k++, i++) {
+            expected[i] = r.nextInt(3) == 0 ? (r.nextInt(8) == 0 ? (int) (r.nextLong() & mask) : r.nextInt(small)) : v;
+          }
+        }
+        RunLengthBitPackingHybridEncoder encoder = new RunLengthBitPackingHybridEncoder(width, 64, 1 << 20, HEAP);
+        for (int v : expected) {
+          encoder.writeInt(v);
+        }
+        RleBitPackedDecoder d = new RleBitPackedDecoder(at3(encoder.toBytes().toByteArray(), slack), width);
+        int pos = 0;
+        while (pos < n) {
+          int k = Math.min(n - pos, r.nextInt(r.nextBoolean() ? 12 : 300));
+          String what = "width " + width + " slack " + slack + " at " + pos + " step " + k;
+          switch (r.nextInt(5)) {
+            case 0 -> {
+              int[] ints = new int[k];
+              d.readInts(ints, 0, k);
+              assertThat(ints).as(what).isEqualTo(java.util.Arrays.copyOfRange(expected, pos, pos + k));
+              pos += k;
+            }
+            case 1 -> {
+              d.skip(k);
+              pos += k;
+            }
+            case 2 -> {
+              int v = r.nextInt(small);
+              int equal = 0;
+              for (int i = pos; i < pos + k; i++) {
+                equal += expected[i] == v ? 1 : 0;
+              }
+              assertThat(d.count(k, v)).as(what + " count of " + v).isEqualTo(equal);
+              pos += k;
+            }
+            case 3 -> {
+              int v = r.nextInt(small);
+              int matches = 1 + r.nextInt(5);
+              int end = pos;
+              int found = 0;
+              while (end < n && found < matches) {
+                found += expected[end++] == v ? 1 : 0;
+              }
+              if (found == matches) {
+                assertThat(d.through(matches, v)).as(what + " through " + matches + " of " + v).isEqualTo(end - pos);
+                pos = end;
+              }
+            }
+            default -> {
+              if (width <= 7) {
+                byte[] levels = new byte[k];
+                d.readBytes(levels, 0, k);
+                for (int i = 0; i < k; i++) {
+                  assertThat(levels[i]).as(what).isEqualTo((byte) expected[pos + i]);
+                }
+                pos += k;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void deltaBinaryPackedPrefixesOfEveryWidthEndWhereTheStreamEnds() {
+    Random r = new Random(5);
+    for (int width = 0; width <= 64; width++) {
+      int n = 1 + r.nextInt(700);
+      DeltaBinaryPackingValuesWriterForLong w = new DeltaBinaryPackingValuesWriterForLong(128, 4, 64, 1 << 20, HEAP);
+      long[] expected = new long[n];
+      long v = r.nextLong();
+      for (int i = 0; i < n; i++) {
+        v += width == 0 ? 3 : width == 64 ? r.nextLong() : r.nextLong() >>> (64 - width);
+        expected[i] = v;
+        w.writeLong(v);
+      }
+      byte[] bytes = toBytes(w.getBytes());
+      for (int limit : new int[] {0, 1, r.nextInt(n + 1), n}) {
+        PageBuffer in = at3(bytes, 0);
+        long[] out = new long[limit];
+        assertThat(DeltaBinaryPacked.decodePrefix(in, out, 0, limit)).isEqualTo(n);
+        assertThat(out).as("width %d limit %d of %d", width, limit, n).isEqualTo(java.util.Arrays.copyOf(expected, limit));
+        assertThat(in.pos).as("ends where the stream ends").isEqualTo(in.end);
+      }
+    }
+  }
+
   @Test
   void readingPastTheLastRunIsCorruptData() throws Exception {
     RunLengthBitPackingHybridEncoder encoder = new RunLengthBitPackingHybridEncoder(3, 64, 1 << 20, HEAP);

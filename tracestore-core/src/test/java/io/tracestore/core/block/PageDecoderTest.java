@@ -84,7 +84,7 @@ class PageDecoderTest {
       if (chunk.dictionary() != null) {
         seen.add(chunk.dictionary().encoding());
       }
-      if (PageDecoder.takesColumn(c)) { // raw bytes are parquet-java's by design
+      if (PageDecoder.takesColumn(c)) {
         assertThat(PageDecoder.decode(c, chunk)).as(String.join(".", c.getPath())).isNotNull();
       }
     });
