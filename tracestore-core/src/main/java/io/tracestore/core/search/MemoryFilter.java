@@ -14,7 +14,8 @@ import java.util.List;
  * the same widening rules as {@link BlockScanner} on columns: a missing value never passes, an
  * array or list value always may, a missing status message reads as "". So traces still in memory
  * are dropped before the exact evaluation too. The predicates are compiled once per search into
- * tests on {@link Span} fields. Immutable; thread-safe.
+ * tests on {@link Span} fields. Not thread-safe (tests of resource attributes remember the last
+ * resource): one per search, used by the searching thread.
  */
 final class MemoryFilter {
   /** A compiled {@link SpanPredicate}: may the span satisfy it. */
@@ -66,7 +67,9 @@ final class MemoryFilter {
       return s -> v;
     }
     if (p instanceof SpanPredicate.And a) {
-      SpanTest[] terms = a.terms().stream().map(MemoryFilter::compile).toArray(SpanTest[]::new);
+      // span fields before attribute lookups: most spans fail a cheap term first
+      SpanTest[] terms = a.terms().stream().sorted(java.util.Comparator.comparingInt(MemoryFilter::cost))
+          .map(MemoryFilter::compile).toArray(SpanTest[]::new);
       return s -> {
         for (SpanTest t : terms) {
           if (!t.test(s)) {
@@ -97,13 +100,14 @@ final class MemoryFilter {
         };
       }
       SpanPredicate.AttributeField f = (SpanPredicate.AttributeField) t.field();
-      return s -> {
+      SpanTest test = s -> {
         AttributeValue v = attribute(f, s);
         if (v instanceof AttributeValue.StringValue str) {
           return m.test(str.value());
         }
         return v instanceof AttributeValue.ArrayValue || v instanceof AttributeValue.KeyValueListValue;
       };
+      return f.resource() ? perResource(test) : test;
     }
     SpanPredicate.NumberTest n = (SpanPredicate.NumberTest) p;
     BinaryOp op = n.op();
@@ -117,7 +121,7 @@ final class MemoryFilter {
       };
     }
     SpanPredicate.AttributeField f = (SpanPredicate.AttributeField) n.field();
-    return s -> {
+    SpanTest test = s -> {
       AttributeValue v = attribute(f, s);
       if (v instanceof AttributeValue.LongValue l) {
         return n.integral() ? Values.ordered(op, Long.compare(l.value(), k)) : number(n, l.value());
@@ -127,6 +131,40 @@ final class MemoryFilter {
       }
       return v instanceof AttributeValue.ArrayValue || v instanceof AttributeValue.KeyValueListValue;
     };
+    return f.resource() ? perResource(test) : test;
+  }
+
+  /**
+   * A test of a resource attribute, remembered for the last {@link io.tracestore.api.Resource}
+   * seen: the spans of a trace (and of a service) share one resource instance, so most spans reuse
+   * the answer. The compiled filter is used by one thread at a time.
+   */
+  private static SpanTest perResource(SpanTest test) {
+    return new SpanTest() {
+      private io.tracestore.api.Resource last;
+      private boolean lastResult;
+
+      @Override
+      public boolean test(Span s) {
+        io.tracestore.api.Resource r = s.resource();
+        if (r != last) {
+          lastResult = test.test(s);
+          last = r;
+        }
+        return lastResult;
+      }
+    };
+  }
+
+  /** Evaluation order within a conjunction: span fields, then attributes, then the rest. */
+  private static int cost(SpanPredicate p) {
+    if (p instanceof SpanPredicate.NumberTest n) {
+      return n.field() instanceof SpanPredicate.Column ? 0 : 2;
+    }
+    if (p instanceof SpanPredicate.StringTest t) {
+      return t.field() instanceof SpanPredicate.Column ? 1 : 2;
+    }
+    return 3;
   }
 
   private static boolean number(SpanPredicate.NumberTest n, double value) {
