@@ -37,7 +37,11 @@ final class S3TestServer {
     return proxy.getUri();
   }
 
-  /** A plain client with the right credentials, for setup and inspection. */
+  /**
+   * A plain client with the right credentials, for setup and inspection. It shares the JDK's pool of
+   * keep-alive connections, which S3Proxy may have closed: more attempts than the pool holds (5) so
+   * a call that meets only dead connections still gets a fresh one (as S3ObjectStore does itself).
+   */
   static synchronized S3Client admin() {
     if (admin == null) {
       admin = S3Client.builder()
@@ -46,6 +50,8 @@ final class S3TestServer {
           .region(Region.US_EAST_1)
           .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS, SECRET)))
           .httpClientBuilder(UrlConnectionHttpClient.builder())
+          .overrideConfiguration(o -> o.retryStrategy(
+              software.amazon.awssdk.awscore.retry.AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(8).build()))
           .build();
     }
     return admin;

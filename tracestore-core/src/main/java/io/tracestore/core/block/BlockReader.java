@@ -47,10 +47,31 @@ public final class BlockReader {
   /** Page indexes of flat columns read so far, by row group (high 32 bits) and column position. */
   private final java.util.concurrent.ConcurrentHashMap<Long, PageIndex> pageIndexes = new java.util.concurrent.ConcurrentHashMap<>();
 
-  /** Footer and per-row-group bloom filters (null where a row group has none). */
-  private record Loaded(ParquetMetadata footer, BloomFilter[] blooms, List<ColumnDescriptor> columns) {
+  /**
+   * Footer and per-row-group bloom filters (null where a row group has none); the schema's leaf
+   * columns and, by dotted path, their positions (the same in every row group).
+   */
+  private record Loaded(ParquetMetadata footer, BloomFilter[] blooms, List<ColumnDescriptor> columns, Map<String, Integer> positions) {
     Loaded(ParquetMetadata footer, BloomFilter[] blooms) {
       this(footer, blooms, footer.getFileMetaData().getSchema().getColumns());
+    }
+
+    private Loaded(ParquetMetadata footer, BloomFilter[] blooms, List<ColumnDescriptor> columns) {
+      this(footer, blooms, columns, positions(columns));
+    }
+
+    private static Map<String, Integer> positions(List<ColumnDescriptor> columns) {
+      Map<String, Integer> out = new HashMap<>();
+      for (int c = 0; c < columns.size(); c++) {
+        out.put(String.join(".", columns.get(c).getPath()), c);
+      }
+      return out;
+    }
+
+    /** Position of leaf column {@code path}, or -1; with {@code flat}, -1 unless it is a top-level column. */
+    int position(String path, boolean flat) {
+      Integer c = positions.get(path);
+      return c == null || (flat && columns.get(c).getPath().length != 1) ? -1 : c;
     }
   }
 
@@ -230,6 +251,20 @@ public final class BlockReader {
     return d;
   }
 
+  /**
+   * Position of leaf column {@code path} (dotted) among a row group's column chunks (the same in
+   * every row group), or -1 if the block has no such column.
+   */
+  public int columnPosition(String path) {
+    return failIfDamaged(() -> {
+      try {
+        return load().position(path, false);
+      } catch (IOException e) {
+        throw new StorageException("could not read block " + meta.blockId() + ": " + e.getMessage(), e);
+      }
+    });
+  }
+
   /** Number of row groups. */
   public int rowGroupCount() {
     return quarantined ? 0 : meta.rowGroups().size();
@@ -293,7 +328,7 @@ public final class BlockReader {
     return readOrNull(() -> {
       Loaded l = load();
       BlockMetaData group = l.footer.getBlocks().get(rowGroup);
-      int c = flatChunk(group, path);
+      int c = l.position(path, true);
       if (c < 0) {
         return null;
       }
@@ -341,7 +376,7 @@ public final class BlockReader {
     return readOrNull(() -> {
       Loaded l = load();
       BlockMetaData group = l.footer.getBlocks().get(rowGroup);
-      int c = flatChunk(group, path);
+      int c = l.position(path, true);
       if (c < 0) {
         return null;
       }
@@ -364,33 +399,18 @@ public final class BlockReader {
     return readOrNull(() -> {
       Loaded l = load();
       BlockMetaData group = l.footer.getBlocks().get(rowGroup);
-      List<ColumnChunkMetaData> chunks = group.getColumns();
-      List<ColumnDescriptor> columns = l.columns();
-      for (int c = 0; c < chunks.size(); c++) {
-        if (!String.join(".", columns.get(c).getPath()).equals(path)) {
-          continue;
-        }
-        org.apache.parquet.column.EncodingStats encodings = chunks.get(c).getEncodingStats();
-        if (encodings == null || encodings.hasNonDictionaryEncodedPages() || !encodings.hasDictionaryEncodedPages()) {
-          return null;
-        }
-        DictionaryCache.Entry entry = RowGroupSlice.dictionary(store, dataKey, group, columns.get(c), c, offsetIndexes(l)[rowGroup].offsets()[c],
-            dictionaries, meta.blockId(), rowGroup);
-        return entry == null || entry.values() == null ? null : entry.values().strings();
+      int c = l.position(path, false);
+      if (c < 0) {
+        return null;
       }
-      return null;
+      org.apache.parquet.column.EncodingStats encodings = group.getColumns().get(c).getEncodingStats();
+      if (encodings == null || encodings.hasNonDictionaryEncodedPages() || !encodings.hasDictionaryEncodedPages()) {
+        return null;
+      }
+      DictionaryCache.Entry entry = RowGroupSlice.dictionary(store, dataKey, group, l.columns().get(c), c,
+          offsetIndexes(l)[rowGroup].offsets()[c], dictionaries, meta.blockId(), rowGroup);
+      return entry == null || entry.values() == null ? null : entry.values().strings();
     });
-  }
-
-  /** Position of the chunk of top-level column {@code path} in {@code group}, or -1. */
-  private static int flatChunk(BlockMetaData group, String path) {
-    List<ColumnChunkMetaData> chunks = group.getColumns();
-    for (int c = 0; c < chunks.size(); c++) {
-      if (chunks.get(c).getPath().size() == 1 && chunks.get(c).getPath().toDotString().equals(path)) {
-        return c;
-      }
-    }
-    return -1;
   }
 
   /**

@@ -302,13 +302,10 @@ final class BlockScanner {
       return true;
     }
 
+    /** The chunk of top-level column {@code column}, or null. */
     private ColumnChunkMetaData chunk(String column) {
-      for (ColumnChunkMetaData c : md.getColumns()) {
-        if (c.getPath().size() == 1 && c.getPath().toDotString().equals(column)) {
-          return c;
-        }
-      }
-      return null;
+      int c = block.columnPosition(column);
+      return c < 0 || md.getColumns().get(c).getPath().size() != 1 ? null : md.getColumns().get(c);
     }
 
     /** The rows of {@code mask} that satisfy {@code p}. */
