@@ -109,7 +109,8 @@ public final class BlockWriter {
     BlockMeta meta = new BlockMeta(BlockMeta.FORMAT_VERSION, blockId, tenant, System.currentTimeMillis(),
         minStart, maxEnd, rows.get(0).span().traceId(), rows.get(rows.size() - 1).span().traceId(),
         rows.size(), traces, dedicatedResource, dedicatedSpan, data.length,
-        String.format("%08x", (int) crc.getValue()), groups).withColumnValues(columnValues(data, footerBlocks, schema));
+        String.format("%08x", (int) crc.getValue()), groups);
+    meta = meta.withColumnValues(columnValues(data, footerBlocks, schema, meta));
     return new EncodedBlock(meta, data);
   }
 
@@ -117,12 +118,15 @@ public final class BlockWriter {
    * For {@link BlockMeta#columnValues()}: every value of the block's low-cardinality string columns
    * (service name, span name, dedicated string columns, the key columns of every attribute list:
    * span, resource, scope, event and link attributes), read from the
-   * dictionaries just written. A column is listed only if all its chunks are wholly
-   * dictionary-encoded (so the dictionaries hold every value) and the values stay within {@link
-   * BlockMeta#MAX_COLUMN_VALUES} and {@link BlockMeta#MAX_COLUMN_VALUE_CHARS}.
+   * dictionaries just written; a small chunk (at most {@value #SMALL_CHUNK_VALUES} values) the
+   * writer stored without a dictionary is decoded whole. A column is listed only if every chunk's
+   * values are known so and they stay within {@link BlockMeta#MAX_COLUMN_VALUES} and {@link
+   * BlockMeta#MAX_COLUMN_VALUE_CHARS}.
    */
-  private static Map<String, List<String>> columnValues(byte[] data, List<BlockMetaData> groups, MessageType schema) {
+  private static Map<String, List<String>> columnValues(byte[] data, List<BlockMetaData> groups, MessageType schema,
+      BlockMeta meta) {
     Map<String, List<String>> out = new java.util.TreeMap<>();
+    BlockReader[] reader = new BlockReader[1]; // over the bytes just written, made when a small plain chunk needs it
     List<org.apache.parquet.column.ColumnDescriptor> columns = schema.getColumns();
     for (int c = 0; c < columns.size(); c++) {
       org.apache.parquet.column.ColumnDescriptor column = columns.get(c);
@@ -148,6 +152,16 @@ public final class BlockWriter {
         } catch (IOException e) {
           throw new StorageException("could not read back block dictionaries: " + e.getMessage(), e);
         }
+        if (dict == null && chunkHasValues(chunk) && chunk.getValueCount() <= SMALL_CHUNK_VALUES) {
+          // e.g. the few rows of a last row group, which the writer found not worth a dictionary
+          if (reader[0] == null) {
+            io.tracestore.core.storage.InMemoryObjectStore bytes = new io.tracestore.core.storage.InMemoryObjectStore();
+            bytes.put(dataKey(meta.tenant(), meta.blockId()), data);
+            reader[0] = new BlockReader(bytes, meta);
+          }
+          ColumnVector v = reader[0].readColumns(groups.indexOf(g), List.of(path)).get(path);
+          dict = v == null ? null : v.dictionary();
+        }
         if (dict == null) {
           complete = !chunkHasValues(chunk) && complete;
           if (!complete) {
@@ -171,6 +185,9 @@ public final class BlockWriter {
     }
     return out;
   }
+
+  /** Chunks of at most this many values stored without a dictionary are decoded for {@link BlockMeta#columnValues()}. */
+  private static final int SMALL_CHUNK_VALUES = 4_096;
 
   /** False if the chunk's statistics say it holds only nulls. */
   private static boolean chunkHasValues(org.apache.parquet.hadoop.metadata.ColumnChunkMetaData chunk) {

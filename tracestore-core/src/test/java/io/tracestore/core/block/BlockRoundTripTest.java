@@ -118,6 +118,24 @@ class BlockRoundTripTest {
   }
 
   @Test
+  void metaListsTheValuesOfLowCardinalityStringColumnsAndLeavesOutTheOthers() {
+    List<Span> spans = new ArrayList<>();
+    for (Span s : new RandomSpans(12).traces(2_000, 6)) {
+      int i = spans.size();
+      spans.add(s.toBuilder().name("op-" + (i % 5))
+          .attributes(io.tracestore.api.Attributes.builder().put("few", "v" + (i % 3)).put("many", "m" + i).build()).build());
+    }
+    BlockMeta meta = new BlockWriter(new BlockWriter.Options(1000, 250, 10, 0.05, 3)).write(store, "t", spans);
+    assertThat(meta.valuesOf(BlockSchema.NAME)).containsExactly("op-0", "op-1", "op-2", "op-3", "op-4");
+    assertThat(meta.dedicatedSpanColumns()).contains(DedicatedColumn.string("few"), DedicatedColumn.string("many"));
+    assertThat(meta.valuesOf(BlockSchema.SPAN_PREFIX + "few")).containsExactly("v0", "v1", "v2");
+    assertThat(meta.valuesOf(BlockSchema.SPAN_PREFIX + "many")).as("more than %d values", BlockMeta.MAX_COLUMN_VALUES).isNull();
+    assertThat(meta.valuesOf(BlockSchema.SERVICE_NAME)).isEqualTo(
+        spans.stream().map(sp -> sp.resource().serviceName()).filter(n -> !n.isEmpty()).distinct().sorted().toList()); // "": none
+    assertThat(BlockMeta.fromJson(meta.toJson(), "test")).isEqualTo(meta);
+  }
+
+  @Test
   void aRepeatedSpanIsStoredOnce() {
     List<Span> spans = new RandomSpans(1).trace(5);
     List<Span> twice = new ArrayList<>(spans);
