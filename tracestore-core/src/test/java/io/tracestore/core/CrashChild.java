@@ -26,6 +26,17 @@ public final class CrashChild {
     return spans;
   }
 
+  /** A child JVM on this test's class path running {@code main} with {@code args}, its stderr discarded. */
+  static ProcessBuilder jvm(Class<?> main, String... args) {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"),
+        "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
+        main.getName()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+  }
+
   static TraceStore open(Path dir) {
     return TraceStores.builder().directory(dir).fsyncPolicy(FsyncPolicy.ALWAYS)
         .maxBlockBytes(30_000).traceIdle(Duration.ofMillis(1)).maxBlockAge(Duration.ofMillis(50))

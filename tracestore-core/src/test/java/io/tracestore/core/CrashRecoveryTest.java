@@ -37,13 +37,7 @@ class CrashRecoveryTest {
     Path store = dir.resolve("store");
     long next = 0;
     for (int cycle = 0; cycle < cycles; cycle++) {
-      Process child = new ProcessBuilder(List.of(
-              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-              "-cp", System.getProperty("java.class.path"),
-              "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
-              CrashChild.class.getName(), store.toString(), Long.toString(next)))
-          .redirectError(ProcessBuilder.Redirect.DISCARD)
-          .start();
+      Process child = CrashChild.jvm(CrashChild.class, store.toString(), Long.toString(next)).start();
       AtomicLong lastAck = new AtomicLong(next - 1);
       Thread reader = new Thread(() -> {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {

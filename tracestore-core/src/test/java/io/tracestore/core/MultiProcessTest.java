@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -43,13 +42,7 @@ class MultiProcessTest {
   void aWriterProcessAndACompactingReaderProcessShareADirectoryWithoutLosingOrDuplicatingASpan() throws Exception {
     Path store = dir.resolve("store");
     int batches = 400;
-    Process child = new ProcessBuilder(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", System.getProperty("java.class.path"),
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
-            WriterChild.class.getName(), store.toString(), Integer.toString(batches)))
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    Process child = CrashChild.jvm(WriterChild.class, store.toString(), Integer.toString(batches)).start();
     AtomicLong lastAck = new AtomicLong(-1);
     AtomicBoolean done = new AtomicBoolean();
     Thread output = new Thread(() -> {

@@ -256,13 +256,8 @@ public final class BlockReader {
    * every row group), or -1 if the block has no such column.
    */
   public int columnPosition(String path) {
-    return failIfDamaged(() -> {
-      try {
-        return load().position(path, false);
-      } catch (IOException e) {
-        throw new StorageException("could not read block " + meta.blockId() + ": " + e.getMessage(), e);
-      }
-    });
+    Integer c = readOrNull(() -> load().position(path, false));
+    return c == null ? -1 : c;
   }
 
   /** Number of row groups. */
@@ -325,13 +320,7 @@ public final class BlockReader {
    * where the writer kept them; null if the block has no such flat column. Read on first use and kept.
    */
   public PageIndex pageIndex(int rowGroup, String path) {
-    return readOrNull(() -> {
-      Loaded l = load();
-      BlockMetaData group = l.footer.getBlocks().get(rowGroup);
-      int c = l.position(path, true);
-      if (c < 0) {
-        return null;
-      }
+    return readChunk(rowGroup, path, true, (l, group, c) -> {
       PageIndex pages = pageIndexes.get(((long) rowGroup << 32) | c);
       if (pages == null) {
         ColumnChunkMetaData chunk = group.getColumns().get(c);
@@ -351,6 +340,24 @@ public final class BlockReader {
   @FunctionalInterface
   private interface NullableRead<T> {
     T read() throws IOException;
+  }
+
+  /** A read of chunk {@code c} of {@code group} that may find nothing (null). */
+  @FunctionalInterface
+  private interface ChunkRead<T> {
+    T read(Loaded l, BlockMetaData group, int c) throws IOException;
+  }
+
+  /**
+   * {@link #readOrNull} of the chunk of column {@code path} in row group {@code rowGroup}; null if
+   * the block has no such column (with {@code flat}, no such top-level column).
+   */
+  private <T> T readChunk(int rowGroup, String path, boolean flat, ChunkRead<T> read) {
+    return readOrNull(() -> {
+      Loaded l = load();
+      int c = l.position(path, flat);
+      return c < 0 ? null : read.read(l, l.footer.getBlocks().get(rowGroup), c);
+    });
   }
 
   /**
@@ -373,13 +380,7 @@ public final class BlockReader {
    * for. Null if the block has no such flat column.
    */
   public ColumnVector readColumnRows(int rowGroup, String path, long[] from, long[] to) {
-    return readOrNull(() -> {
-      Loaded l = load();
-      BlockMetaData group = l.footer.getBlocks().get(rowGroup);
-      int c = l.position(path, true);
-      if (c < 0) {
-        return null;
-      }
+    return readChunk(rowGroup, path, true, (l, group, c) -> {
       boolean[] wanted = new boolean[group.getColumns().size()];
       wanted[c] = true;
       List<ColumnDescriptor> columns = l.columns();
@@ -396,13 +397,7 @@ public final class BlockReader {
    * The array must not be modified.
    */
   public String[] dictionaryStrings(int rowGroup, String path) {
-    return readOrNull(() -> {
-      Loaded l = load();
-      BlockMetaData group = l.footer.getBlocks().get(rowGroup);
-      int c = l.position(path, false);
-      if (c < 0) {
-        return null;
-      }
+    return readChunk(rowGroup, path, false, (l, group, c) -> {
       org.apache.parquet.column.EncodingStats encodings = group.getColumns().get(c).getEncodingStats();
       if (encodings == null || encodings.hasNonDictionaryEncodedPages() || !encodings.hasDictionaryEncodedPages()) {
         return null;

@@ -140,8 +140,8 @@ public final class BlockWriter {
       java.util.TreeSet<String> values = new java.util.TreeSet<>();
       long chars = 0;
       boolean complete = true;
-      for (BlockMetaData g : groups) {
-        org.apache.parquet.hadoop.metadata.ColumnChunkMetaData chunk = g.getColumns().get(c);
+      for (int rg = 0; rg < groups.size(); rg++) {
+        org.apache.parquet.hadoop.metadata.ColumnChunkMetaData chunk = groups.get(rg).getColumns().get(c);
         org.apache.parquet.column.EncodingStats encodings = chunk.getEncodingStats();
         if (chunk.getValueCount() == 0 || (encodings != null && !encodings.hasDictionaryEncodedPages() && !encodings.hasNonDictionaryEncodedPages())) {
           continue; // no values
@@ -159,15 +159,15 @@ public final class BlockWriter {
             bytes.put(dataKey(meta.tenant(), meta.blockId()), data);
             reader[0] = new BlockReader(bytes, meta);
           }
-          ColumnVector v = reader[0].readColumns(groups.indexOf(g), List.of(path)).get(path);
+          ColumnVector v = reader[0].readColumns(rg, List.of(path)).get(path);
           dict = v == null ? null : v.dictionary();
         }
         if (dict == null) {
-          complete = !chunkHasValues(chunk) && complete;
-          if (!complete) {
+          if (chunkHasValues(chunk)) {
+            complete = false; // values not known
             break;
           }
-          continue;
+          continue; // only nulls
         }
         for (String v : dict) {
           if (values.add(v)) {
