@@ -49,6 +49,56 @@ public interface ObjectStore extends AutoCloseable {
    */
   byte[] getRange(String key, long offset, int length) throws IOException;
 
+  /**
+   * Ranges {@code [offsets[i], offsets[i] + lengths[i])} of one object, one buffer per range in the
+   * order asked (ranges may come in any order and overlap). Each buffer holds exactly its range
+   * between its position and limit; buffers may share a backing array and are read-only to the
+   * caller. The default reads ranges less than {@link #COALESCE_GAP} bytes apart with one {@link
+   * #getRange} each: right for stores where a request costs more than the bytes between ranges (S3).
+   * A store for which it is the other way round (a local file) overrides this. Thread-safe as the
+   * rest of the store.
+   *
+   * @throws IllegalArgumentException if the arrays differ in length or a range is negative
+   * @throws IOException if a range reaches past the end of the object
+   */
+  default java.nio.ByteBuffer[] getRanges(String key, long[] offsets, int[] lengths) throws IOException {
+    if (offsets.length != lengths.length) {
+      throw new IllegalArgumentException(offsets.length + " offsets but " + lengths.length + " lengths");
+    }
+    Integer[] order = new Integer[offsets.length];
+    for (int i = 0; i < order.length; i++) {
+      if (offsets[i] < 0 || lengths[i] < 0) {
+        throw new IllegalArgumentException("negative range: offset " + offsets[i] + ", length " + lengths[i] + " for \"" + key + "\"");
+      }
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, java.util.Comparator.comparingLong(i -> offsets[i]));
+    java.nio.ByteBuffer[] out = new java.nio.ByteBuffer[offsets.length];
+    for (int i = 0; i < order.length; ) {
+      long start = offsets[order[i]];
+      long end = start + lengths[order[i]];
+      int j = i + 1;
+      while (j < order.length && offsets[order[j]] - end <= COALESCE_GAP
+          && Math.max(end, offsets[order[j]] + lengths[order[j]]) - start <= Integer.MAX_VALUE - 16) {
+        end = Math.max(end, offsets[order[j]] + lengths[order[j]]);
+        j++;
+      }
+      byte[] group = getRange(key, start, (int) (end - start));
+      if (group.length != end - start) {
+        throw new IOException("read " + group.length + " bytes of \"" + key + "\" at " + start + ", expected " + (end - start));
+      }
+      for (int k = i; k < j; k++) {
+        int r = order[k];
+        out[r] = java.nio.ByteBuffer.wrap(group, (int) (offsets[r] - start), lengths[r]).slice();
+      }
+      i = j;
+    }
+    return out;
+  }
+
+  /** Ranges closer than this are read as one by the default {@link #getRanges}. */
+  int COALESCE_GAP = 64 * 1024;
+
   /** The object's length in bytes. */
   long size(String key) throws IOException;
 

@@ -122,6 +122,35 @@ public abstract class ObjectStoreContractTest {
   }
 
   @Test
+  void severalRangesComeBackExactlyInTheOrderAskedWhetherNearOrFarApart() throws IOException {
+    byte[] big = new byte[300_000];
+    new java.util.Random(7).nextBytes(big);
+    store.put("many", big);
+    // out of order, overlapping, adjacent, empty, a few bytes apart and far apart (more than any merge gap)
+    long[] offsets = {250_000, 10, 10, 20, 0, 5_000, 299_990, 100, 120_000};
+    int[] lengths = {1_000, 10, 30, 0, 10, 3, 10, 70_000, 4_096};
+    java.nio.ByteBuffer[] got = store.getRanges("many", offsets, lengths);
+    assertThat(got).hasSize(offsets.length);
+    for (int i = 0; i < offsets.length; i++) {
+      byte[] b = new byte[got[i].remaining()];
+      got[i].duplicate().get(b);
+      assertThat(b).as("range %d", i)
+          .isEqualTo(java.util.Arrays.copyOfRange(big, (int) offsets[i], (int) offsets[i] + lengths[i]));
+    }
+    assertThat(store.getRanges("many", new long[0], new int[0])).isEmpty();
+  }
+
+  @Test
+  void severalRangesPastTheEndOrOfAMissingObjectAreErrors() throws IOException {
+    store.put("r", bytes("0123456789"));
+    assertThatThrownBy(() -> store.getRanges("r", new long[] {0, 8}, new int[] {2, 5})).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> store.getRanges("r", new long[] {0}, new int[] {-1}))
+        .isInstanceOfAny(IOException.class, IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.getRanges("r", new long[] {0, 1}, new int[] {1})).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.getRanges("nope", new long[] {0}, new int[] {1})).isInstanceOf(ObjectNotFoundException.class);
+  }
+
+  @Test
   void missingObjectsRaiseObjectNotFound() throws IOException {
     assertThatThrownBy(() -> store.get("nope")).isInstanceOf(ObjectNotFoundException.class).hasMessageContaining("nope");
     assertThatThrownBy(() -> store.getRange("nope", 0, 1)).isInstanceOf(ObjectNotFoundException.class);

@@ -357,8 +357,9 @@ final class DefaultTraceStore implements TraceStore {
         spans.putIfAbsent(s.spanId(), s);
       }
     }
+    BlockReader.TraceKey key = BlockReader.TraceKey.of(traceId);
     for (BlockReader b : blocks) {
-      for (Span s : b.findTrace(traceId)) {
+      for (Span s : b.findTrace(key)) {
         spans.putIfAbsent(s.spanId(), s);
       }
     }

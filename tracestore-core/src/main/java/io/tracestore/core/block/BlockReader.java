@@ -19,6 +19,7 @@ import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.internal.column.columnindex.ColumnIndex;
 import org.apache.parquet.internal.column.columnindex.OffsetIndex;
+import org.apache.parquet.column.values.bloomfilter.BlockSplitBloomFilter;
 import org.apache.parquet.column.values.bloomfilter.BloomFilter;
 import org.apache.parquet.hadoop.BloomFilterReader;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -182,19 +183,36 @@ public final class BlockReader {
 
   /** Every span of {@code traceId} in this block (empty if none, or if the block is damaged), in block order. */
   public List<Span> findTrace(TraceId traceId) {
-    if (!meta.mayContain(traceId)) {
-      return List.of();
-    }
-    return guarded(() -> findTraceUnguarded(traceId), List.of());
+    return findTrace(TraceKey.of(traceId));
   }
 
-  private List<Span> findTraceUnguarded(TraceId traceId) {
+  /**
+   * A trace id with its bloom-filter hash, worked out once for a lookup over many blocks (every
+   * block's filters hash the same way: XXH64 of the id's 16 bytes, as the Parquet spec fixes it).
+   */
+  public record TraceKey(TraceId id, long bloomHash) {
+    private static final BloomFilter HASHER = new BlockSplitBloomFilter(32);
+
+    public static TraceKey of(TraceId id) {
+      return new TraceKey(id, HASHER.hash(Binary.fromConstantByteArray(id.toBytes())));
+    }
+  }
+
+  /** As {@link #findTrace(TraceId)}, with the id's bloom hash already worked out. */
+  public List<Span> findTrace(TraceKey key) {
+    if (!meta.mayContain(key.id())) {
+      return List.of();
+    }
+    return guarded(() -> findTraceUnguarded(key), List.of());
+  }
+
+  private List<Span> findTraceUnguarded(TraceKey key) {
+    TraceId traceId = key.id();
     try {
       Loaded l = load();
-      Binary key = Binary.fromConstantByteArray(traceId.toBytes());
       boolean maybe = false;
       for (int i = 0; i < meta.rowGroups().size() && !maybe; i++) {
-        maybe = meta.rowGroups().get(i).mayContain(traceId) && (l.blooms[i] == null || l.blooms[i].findHash(l.blooms[i].hash(key)));
+        maybe = meta.rowGroups().get(i).mayContain(traceId) && (l.blooms[i] == null || l.blooms[i].findHash(key.bloomHash()));
       }
       if (!maybe) {
         return List.of();

@@ -5,7 +5,6 @@ import io.tracestore.spi.ObjectStore;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +30,7 @@ import shaded.parquet.org.apache.thrift.transport.TTransportException;
  * The chosen rows of one row group, decoded column by column from only the pages that hold them.
  * The offset index says which pages of each column cover the rows and where they are; those pages
  * (and each column's dictionary page, unless the {@link DictionaryCache} has it) are fetched with as few storage reads as their positions
- * allow (ranges less than {@link #GAP} bytes apart are read as one), their checksums verified,
+ * allow (one {@link ObjectStore#getRanges} call: the store merges nearby ranges), their checksums verified,
  * decompressed and decoded by {@link PageDecoder} (parquet-java for the columns it does not take).
  *
  * <p>{@link PageDecoder#decodeRows} decodes only the rows asked for (pages split at different rows
@@ -41,9 +40,6 @@ import shaded.parquet.org.apache.thrift.transport.TTransportException;
  * thread-safe.
  */
 final class RowGroupSlice {
-  /** Byte ranges closer than this are fetched in one read. */
-  static final int GAP = 64 * 1024;
-
   private final Map<String, ColumnVector> columns;
   private final int rows;
 
@@ -130,14 +126,15 @@ final class RowGroupSlice {
       }
       selected.add(Arrays.copyOf(chosen, n));
     }
-    Map<Long, ChunkPages.Bytes> data = fetch(store, key, fetches);
+    ChunkPages.Bytes[] data = fetch(store, key, fetches);
 
     List<List<ChunkPages.Data>> pages = new ArrayList<>(chunks.size());
     for (int c = 0; c < chunks.size(); c++) {
       pages.add(new ArrayList<>());
     }
-    for (Fetch f : fetches) {
-      ChunkPages.Bytes bytes = data.get(f.offset);
+    for (int i = 0; i < data.length; i++) {
+      Fetch f = fetches.get(i);
+      ChunkPages.Bytes bytes = data[i];
       ColumnDescriptor column = schemaColumns.get(f.column);
       CompressionCodecName codec = chunks.get(f.column).getCodec();
       if (f.page < 0) {
@@ -264,7 +261,7 @@ final class RowGroupSlice {
     DictionaryCache.Entry entry = dictionaryCache.get(cacheKey);
     if (entry == null) {
       Fetch f = dictionaryFetch(key, chunk, c, offsets);
-      ChunkPages.Bytes bytes = fetch(store, key, List.of(f)).get(f.offset);
+      ChunkPages.Bytes bytes = fetch(store, key, List.of(f))[0];
       ChunkPages.Dictionary page = dictionaryPage(key, column, bytes, chunk.getCodec());
       entry = new DictionaryCache.Entry(page, PageDecoder.dictionaryValues(column, page));
       dictionaryCache.put(cacheKey, entry);
@@ -291,31 +288,28 @@ final class RowGroupSlice {
     return values == null ? null : values.strings();
   }
 
-  /** Reads every fetch's bytes, merging nearby ranges into one read; keyed by fetch offset. */
-  private static Map<Long, ChunkPages.Bytes> fetch(ObjectStore store, String key, List<Fetch> fetches) throws IOException {
-    List<Fetch> sorted = new ArrayList<>(fetches);
-    sorted.sort(Comparator.comparingLong(Fetch::offset));
-    Map<Long, ChunkPages.Bytes> out = new HashMap<>();
-    int i = 0;
-    while (i < sorted.size()) {
-      long start = sorted.get(i).offset;
-      long end = start + sorted.get(i).length;
-      int j = i + 1;
-      while (j < sorted.size() && sorted.get(j).offset - end <= GAP
-          && Math.max(end, sorted.get(j).offset + sorted.get(j).length) - start <= Integer.MAX_VALUE - 16) {
-        end = Math.max(end, sorted.get(j).offset + sorted.get(j).length);
-        j++;
+  /** Every fetch's bytes, in order, with one {@link ObjectStore#getRanges} call (the store merges nearby ranges as suits it). */
+  private static ChunkPages.Bytes[] fetch(ObjectStore store, String key, List<Fetch> fetches) throws IOException {
+    long[] offsets = new long[fetches.size()];
+    int[] lengths = new int[fetches.size()];
+    for (int i = 0; i < offsets.length; i++) {
+      offsets[i] = fetches.get(i).offset;
+      lengths[i] = fetches.get(i).length;
+    }
+    java.nio.ByteBuffer[] ranges = store.getRanges(key, offsets, lengths);
+    ChunkPages.Bytes[] out = new ChunkPages.Bytes[ranges.length];
+    for (int i = 0; i < ranges.length; i++) {
+      java.nio.ByteBuffer b = ranges[i];
+      if (b.remaining() != lengths[i]) {
+        throw new CorruptDataException(key + ": read " + b.remaining() + " bytes at " + offsets[i] + ", expected " + lengths[i]);
       }
-      byte[] range = store.getRange(key, start, (int) (end - start));
-      if (range.length != end - start) {
-        throw new CorruptDataException(key + ": read " + range.length + " bytes at " + start + ", expected " + (end - start));
+      if (b.hasArray()) { // a view: pages are parsed in place
+        out[i] = new ChunkPages.Bytes(b.array(), b.arrayOffset() + b.position(), lengths[i]);
+      } else {
+        byte[] copy = new byte[lengths[i]];
+        b.duplicate().get(copy);
+        out[i] = new ChunkPages.Bytes(copy, 0, copy.length);
       }
-      for (int k = i; k < j; k++) {
-        Fetch f = sorted.get(k);
-        int from = (int) (f.offset - start);
-        out.put(f.offset, new ChunkPages.Bytes(range, from, f.length)); // a view: pages are parsed in place
-      }
-      i = j;
     }
     return out;
   }
