@@ -107,7 +107,8 @@ final class DefaultTraceStore implements TraceStore {
     // an eighth of the search budget keeps decoded dictionary pages (trace reads), the rest column vectors and blocks
     long cacheBytes = config.searchOptions().cacheBytes();
     this.dictionaryCache = new DictionaryCache(cacheBytes / 8);
-    this.searchEngine = new SearchEngine(cacheBytes - cacheBytes / 8, config.searchOptions().threads());
+    this.searchEngine = new SearchEngine(cacheBytes - cacheBytes / 8, config.searchOptions().threads(),
+        config.searchOptions().maxCandidates());
     this.catalog = loadBlocks();
     if (config.walDirectory() != null) {
       long now = System.nanoTime();

@@ -81,9 +81,15 @@ public record TraceStoreConfig(
    * @param cacheBytes about how much heap the search caches (decoded column chunks, small decoded
    *     blocks) may hold; 0 disables caching
    * @param threads blocks of one search scanned at once (1 = on the caller's thread only)
+   * @param maxCandidates most candidate traces one search queues at once (about 40 bytes each, at
+   *     least 2): a search with more takes them in several passes, newest first, with the same
+   *     result, so its memory does not grow with the number of traces it could match
    */
-  public record SearchOptions(long cacheBytes, int threads) {
-    /** A quarter of the maximum heap, one thread per core. */
+  public record SearchOptions(long cacheBytes, int threads, int maxCandidates) {
+    /** Candidates queued per search by default: 262,144 (about 10 MB). */
+    public static final int DEFAULT_MAX_CANDIDATES = 1 << 18;
+
+    /** A quarter of the maximum heap, one thread per core, {@link #DEFAULT_MAX_CANDIDATES}. */
     public static final SearchOptions DEFAULT =
         new SearchOptions(Runtime.getRuntime().maxMemory() / 4, Runtime.getRuntime().availableProcessors());
 
@@ -94,6 +100,14 @@ public record TraceStoreConfig(
       if (threads < 1) {
         throw new IllegalArgumentException("search threads must be at least 1, got " + threads);
       }
+      if (maxCandidates < 2) {
+        throw new IllegalArgumentException("search maxCandidates must be at least 2, got " + maxCandidates);
+      }
+    }
+
+    /** Options with {@link #DEFAULT_MAX_CANDIDATES}. */
+    public SearchOptions(long cacheBytes, int threads) {
+      this(cacheBytes, threads, DEFAULT_MAX_CANDIDATES);
     }
   }
 

@@ -174,7 +174,7 @@ public final class TraceStores {
      * searches and trace lookups; default a quarter of the maximum heap; 0 = no caching).
      */
     public Builder searchCacheBytes(long bytes) {
-      this.searchOptions = new TraceStoreConfig.SearchOptions(bytes, searchOptions.threads());
+      this.searchOptions = new TraceStoreConfig.SearchOptions(bytes, searchOptions.threads(), searchOptions.maxCandidates());
       return this;
     }
 
@@ -201,7 +201,18 @@ public final class TraceStores {
 
     /** Blocks one search scans at once (default: one per core; 1 = on the caller's thread). */
     public Builder searchThreads(int threads) {
-      this.searchOptions = new TraceStoreConfig.SearchOptions(searchOptions.cacheBytes(), threads);
+      this.searchOptions = new TraceStoreConfig.SearchOptions(searchOptions.cacheBytes(), threads, searchOptions.maxCandidates());
+      return this;
+    }
+
+    /**
+     * Most candidate traces one search queues at once (default {@link
+     * TraceStoreConfig.SearchOptions#DEFAULT_MAX_CANDIDATES}, about 40 bytes each; at least 2). A
+     * search with more candidates takes them in several passes, newest first: the same result in
+     * bounded memory.
+     */
+    public Builder searchMaxCandidates(int maxCandidates) {
+      this.searchOptions = new TraceStoreConfig.SearchOptions(searchOptions.cacheBytes(), searchOptions.threads(), maxCandidates);
       return this;
     }
 

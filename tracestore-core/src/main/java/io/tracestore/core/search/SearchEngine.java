@@ -92,6 +92,9 @@ public final class SearchEngine implements AutoCloseable {
   private final ColumnCache cache;
   private volatile SplitTraces splitTraces;
 
+  /** Most candidate traces a search queues at once. */
+  private final int maxCandidates;
+
   /** Scans blocks in parallel; null when searches run on the caller's thread alone. */
   private final java.util.concurrent.ExecutorService workers;
 
@@ -116,6 +119,19 @@ public final class SearchEngine implements AutoCloseable {
    * threads} blocks of a search at once (on daemon threads it owns; {@link #close()} stops them).
    */
   public SearchEngine(long cacheBytes, int threads) {
+    this(cacheBytes, threads, CandidateQueue.DEFAULT_CAPACITY);
+  }
+
+  /**
+   * As {@link #SearchEngine(long, int)}, queueing at most {@code maxCandidates} (at least 2)
+   * candidate traces per search at once (about 40 bytes each): a search with more candidates than
+   * that takes them in several passes, newest first, and returns the same result.
+   */
+  public SearchEngine(long cacheBytes, int threads, int maxCandidates) {
+    if (maxCandidates < 2) {
+      throw new IllegalArgumentException("maxCandidates must be at least 2, got " + maxCandidates);
+    }
+    this.maxCandidates = maxCandidates;
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);
     }
@@ -202,7 +218,8 @@ public final class SearchEngine implements AutoCloseable {
     SplitTraces split = splitTraces(blocks);
     BlockScanner scanner = condition instanceof TraceCondition.Always ? null : new BlockScanner(condition, cache);
     Map<TraceId, boolean[]> wholeFlags = new HashMap<>();
-    CandidateQueue queue = new CandidateQueue();
+    CandidateQueue queue = new CandidateQueue(); // traces held in several places (few: the head's and split ones)
+    List<BitSet> blockCandidates = new ArrayList<>(blocks.size()); // a bit per trace: bounded by the blocks' sizes
     List<TraceId> merged = new ArrayList<>();
     List<TraceCondition.Exists> leaves = condition.leaves();
     // Traces in memory whose own spans may satisfy a leaf ("at least one" flags): only they are
@@ -255,10 +272,12 @@ public final class SearchEngine implements AutoCloseable {
       for (int t = candidates.nextSetBit(0); t >= 0; t = candidates.nextSetBit(t + 1)) {
         if (memoryAny != null && !snapshot.memory().isEmpty() && snapshot.memory().containsKey(dir.traceId(t))) {
           addMerged(queue, merged, dir.traceId(t), snapshot, blocks, from, to); // with its spans in memory
-        } else if (overlaps(dir.start(t), dir.end(t), from, to)) {
-          queue.add(dir.start(t), dir.high(t), dir.low(t), b, t);
+          candidates.clear(t);
+        } else if (!overlaps(dir.start(t), dir.end(t), from, to)) {
+          candidates.clear(t);
         }
       }
+      blockCandidates.add(candidates);
       if (scanner == null) {
         for (int t = whole.nextSetBit(0); t >= 0; t = whole.nextSetBit(t + 1)) {
           wholeFlags.putIfAbsent(dir.traceId(t), new boolean[0]);
@@ -292,22 +311,54 @@ public final class SearchEngine implements AutoCloseable {
       }
     }
 
-    // decode and evaluate best first, a chunk at a time
-    int batch = request.limit() > 0 ? Math.max(64, 2 * request.limit()) : Integer.MAX_VALUE;
-    outer:
-    for (int[] next = queue.next(batch); next.length > 0; next = queue.next(batch)) {
-      for (int from0 = 0; from0 < next.length; from0 += MATERIALIZE_CHUNK) {
-        int first = next[from0];
-        if (scan.cannotBeat(queue.start(first), queue.traceId(first))) {
-          break outer; // candidates come best first: no later one can make the cut either
+    // decode and evaluate best first, a chunk at a time; the queue holds at most maxCandidates
+    // (see CandidateQueue): if it dropped some and the search still wants them, the next queue
+    // takes the candidates after the last one handed out
+    CandidateQueue.Key after = null;
+    do {
+      CandidateQueue pass = fill(queue, blockCandidates, blocks, after);
+      int batch = request.limit() > 0 ? Math.max(64, 2 * request.limit()) : Integer.MAX_VALUE;
+      for (int[] next = pass.next(batch); next.length > 0; next = pass.next(batch)) {
+        for (int from0 = 0; from0 < next.length; from0 += MATERIALIZE_CHUNK) {
+          int first = next[from0];
+          if (scan.cannotBeat(pass.start(first), pass.traceId(first))) {
+            return result(scan, stats, started); // candidates come best first: no later one can make the cut either
+          }
+          int[] chunk = java.util.Arrays.copyOfRange(next, from0, Math.min(next.length, from0 + MATERIALIZE_CHUNK));
+          for (Trace t : materialize(pass, chunk, blocks, snapshot, merged, projection, stats)) {
+            scan.visit(t);
+          }
         }
-        int[] chunk = java.util.Arrays.copyOfRange(next, from0, Math.min(next.length, from0 + MATERIALIZE_CHUNK));
-        for (Trace t : materialize(queue, chunk, blocks, snapshot, merged, projection, stats)) {
-          scan.visit(t);
-        }
+        batch = (int) Math.min(Integer.MAX_VALUE, 4L * batch);
       }
-      batch = (int) Math.min(Integer.MAX_VALUE, 4L * batch);
+      after = pass.bound();
+      scan.checkDeadline();
+    } while (after != null && !scan.cannotBeat(after.start(), after.traceId()));
+    return result(scan, stats, started);
+  }
+
+  /**
+   * A queue of at most {@link #maxCandidates} of the candidates after {@code after} (all if null):
+   * those of {@code merged} (traces held in several places, from {@code merged}'s list) and the
+   * traces each block's bit set marks.
+   */
+  private CandidateQueue fill(CandidateQueue merged, List<BitSet> blockCandidates, List<BlockReader> blocks,
+      CandidateQueue.Key after) {
+    CandidateQueue queue = new CandidateQueue(maxCandidates, after);
+    for (int c = 0; c < merged.size(); c++) {
+      queue.add(merged.start(c), merged.high(c), merged.low(c), -1, merged.index(c));
     }
+    for (int b = 0; b < blockCandidates.size(); b++) {
+      TraceDirectory dir = blocks.get(b).directory();
+      BitSet candidates = blockCandidates.get(b);
+      for (int t = candidates.nextSetBit(0); t >= 0; t = candidates.nextSetBit(t + 1)) {
+        queue.add(dir.start(t), dir.high(t), dir.low(t), b, t);
+      }
+    }
+    return queue;
+  }
+
+  private static SearchResult result(Scan scan, ScanStats stats, long started) {
     List<SearchResult.TraceMatch> traces = scan.results();
     return new SearchResult(traces, new SearchResult.Metrics(stats.blocksInspected, stats.blocksPruned,
         stats.rowGroupsInspected, stats.rowGroupsPruned, stats.pagesInspected, stats.pagesPruned, scan.tracesInspected, scan.spansInspected,

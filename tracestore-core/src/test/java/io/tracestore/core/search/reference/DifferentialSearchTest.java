@@ -64,12 +64,13 @@ class DifferentialSearchTest {
         byId.put(t.get(0).traceId(), t);
       }
       long loadSeed = rnd.nextLong();
-      // on disk: small row groups and pages of random sizes, so row-group and page-index pruning both have work
+      // on disk: small row groups and pages of random sizes, so row-group and page-index pruning both
+      // have work, and a candidate queue of a few entries, so searches take their candidates in passes
       Random layout = new Random(loadSeed - 1);
       BlockWriter.Options small = new BlockWriter.Options(50 + layout.nextInt(2_000), 5 + layout.nextInt(200), 20, 0.05, 1);
       try (TraceStore memory = TraceStores.inMemory();
           TraceStore disk = TraceStores.builder().directory(tmp.resolve("d" + d)).fsyncPolicy(FsyncPolicy.NEVER)
-              .blockOptions(small).build()) {
+              .blockOptions(small).searchMaxCandidates(2 + layout.nextInt(40)).build()) {
         long t0 = System.nanoTime();
         load(memory, traces, new Random(loadSeed));
         load(disk, traces, new Random(loadSeed + 1));
