@@ -25,6 +25,9 @@ import io.tracestore.traceql.ast.SpansetOperation;
 import io.tracestore.traceql.ast.UnaryExpr;
 import io.tracestore.traceql.ast.WrappedPipeline;
 import io.tracestore.api.SpanId;
+import io.tracestore.core.block.BlockMeta;
+import io.tracestore.core.block.BlockSchema;
+import io.tracestore.core.block.ColumnVector;
 import io.tracestore.core.block.BlockReader;
 import io.tracestore.core.block.ProjectedSpans;
 import io.tracestore.core.block.TraceDirectory;
@@ -325,7 +328,7 @@ public final class SearchEngine implements AutoCloseable {
             return result(scan, stats, started); // candidates come best first: no later one can make the cut either
           }
           int[] chunk = java.util.Arrays.copyOfRange(next, from0, Math.min(next.length, from0 + MATERIALIZE_CHUNK));
-          for (Trace t : materialize(pass, chunk, blocks, snapshot, merged, projection, stats)) {
+          for (TraceView t : materialize(pass, chunk, blocks, snapshot, merged, projection, stats)) {
             scan.visit(t);
           }
         }
@@ -393,15 +396,18 @@ public final class SearchEngine implements AutoCloseable {
     }
   }
 
-  /** The traces of candidates {@code chunk}, in chunk order: block traces read together per block. */
-  private List<Trace> materialize(CandidateQueue queue, int[] chunk, List<BlockReader> blocks,
+  /**
+   * The traces of candidates {@code chunk}, in chunk order: block traces read together per block,
+   * each with its tree in the block's parent-index and nested-set columns (read if used).
+   */
+  private List<TraceView> materialize(CandidateQueue queue, int[] chunk, List<BlockReader> blocks,
       SearchSnapshot snapshot, List<TraceId> merged, Projection projection, ScanStats stats) {
-    Trace[] out = new Trace[chunk.length];
+    TraceView[] out = new TraceView[chunk.length];
     Map<Integer, List<Integer>> byBlock = new java.util.TreeMap<>();
     for (int k = 0; k < chunk.length; k++) {
       int c = chunk[k];
       if (queue.block(c) < 0) {
-        out[k] = mergedTrace(merged.get(queue.index(c)), snapshot, blocks, projection, stats);
+        out[k] = new TraceView(mergedTrace(merged.get(queue.index(c)), snapshot, blocks, projection, stats));
       } else {
         byBlock.computeIfAbsent(queue.block(c), x -> new ArrayList<>()).add(k);
       }
@@ -413,14 +419,47 @@ public final class SearchEngine implements AutoCloseable {
       for (int i = 0; i < indices.length; i++) {
         indices[i] = queue.index(chunk[ks.get(i)]);
       }
-      List<List<Span>> spans = read(blocks.get(e.getKey()), indices, projection, stats);
+      BlockReader block = blocks.get(e.getKey());
+      List<List<Span>> spans = read(block, indices, projection, stats);
       for (int i = 0; i < indices.length; i++) {
         int k = ks.get(i);
-        out[k] = new Trace(queue.traceId(chunk[k]), spans.get(i));
+        int trace = indices[i];
+        out[k] = new TraceView(new Trace(queue.traceId(chunk[k]), spans.get(i)), () -> storedTree(block, trace, stats));
       }
       stats.tracesMaterialized += indices.length;
     }
     return java.util.Arrays.asList(out);
+  }
+
+  /**
+   * The parent indexes and nested sets of trace {@code trace} of {@code block}, from its columns
+   * (through the column cache); null if the block has none of them.
+   */
+  private int[][] storedTree(BlockReader block, int trace, ScanStats stats) {
+    TraceDirectory dir = block.directory();
+    long first = dir.firstRow(trace);
+    long end = dir.firstRow(trace + 1);
+    int n = (int) (end - first);
+    int[][] out = new int[3][n];
+    String[] columns = {BlockSchema.PARENT_INDEX, BlockSchema.NESTED_SET_LEFT, BlockSchema.NESTED_SET_RIGHT};
+    long groupStart = 0;
+    List<BlockMeta.RowGroup> groups = block.meta().rowGroups();
+    for (int rg = 0; rg < groups.size() && groupStart < end; rg++) {
+      long groupEnd = groupStart + groups.get(rg).rowCount();
+      long from = Math.max(first, groupStart);
+      long to = Math.min(end, groupEnd);
+      if (from < to) {
+        for (int c = 0; c < 3; c++) {
+          ColumnVector v = cache.vector(block, rg, columns[c], stats);
+          if (v == null || v.kind() != ColumnVector.Kind.INT) {
+            return null;
+          }
+          System.arraycopy(v.ints(), (int) (from - groupStart), out[c], (int) (from - first), (int) (to - from));
+        }
+      }
+      groupStart = groupEnd;
+    }
+    return out;
   }
 
   /** Trace {@code id} from memory and every block holding a fragment of it, each span id once. */
@@ -598,6 +637,12 @@ public final class SearchEngine implements AutoCloseable {
 
     /** Evaluates one trace; always continues (a timeout throws). */
     synchronized boolean visit(Trace trace) {
+      return visit(new TraceView(trace));
+    }
+
+    /** Evaluates one trace, taking its tree from {@code view}'s stored columns if it has them; always continues. */
+    synchronized boolean visit(TraceView view) {
+      Trace trace = view.trace;
       if (++visited % TIMEOUT_CHECK_INTERVAL == 0) {
         checkDeadline();
       }
@@ -614,7 +659,6 @@ public final class SearchEngine implements AutoCloseable {
       }
       tracesInspected++;
       spansInspected += spans.size();
-      TraceView view = new TraceView(trace);
       context.trace = view;
       List<SpanSetData> sets = pipeline.apply(context, List.of(SpanSetData.all(view.n)));
       List<SpanSetData> nonEmpty = new ArrayList<>(sets.size());

@@ -36,10 +36,29 @@ final class TraceView {
   private long durationNanos;
   private boolean durationKnown;
 
+  /** Where a trace's tree is stored rather than worked out: a block's parent-index and nested-set columns. */
+  @FunctionalInterface
+  interface StoredTree {
+    /** {parent index, nested-set left, nested-set right} per span in the trace's order, or null. */
+    int[][] read();
+  }
+
+  private final StoredTree stored;
+
   TraceView(Trace trace) {
+    this(trace, null);
+  }
+
+  /**
+   * A view whose tree comes from {@code stored} (null: worked out from the spans' ids). The stored
+   * tree must follow the same rules ({@code TraceLayout} writes it so); one that does not fit the
+   * spans (other length, numbers out of range) is ignored and the tree worked out.
+   */
+  TraceView(Trace trace, StoredTree stored) {
     this.trace = trace;
     this.spans = trace.spans();
     this.n = spans.size();
+    this.stored = stored;
   }
 
   Span span(int i) {
@@ -116,6 +135,9 @@ final class TraceView {
   }
 
   private void build() {
+    if (stored != null && fromStored(stored.read())) {
+      return;
+    }
     int[] par = new int[n];
     Map<SpanId, Integer> index = new HashMap<>(n * 2);
     for (int k = 0; k < n; k++) {
@@ -185,7 +207,16 @@ final class TraceView {
         pre[visited++] = k;
       }
     }
-    // keep parent links consistent with the nested sets (drops links along unreachable cycles)
+    keepConsistent(par, count, l, r);
+    this.parent = par;
+    this.childCount = count;
+    this.left = l;
+    this.right = r;
+    this.preorder = pre;
+  }
+
+  /** Keeps parent links consistent with the nested sets (drops links along unreachable cycles). */
+  private void keepConsistent(int[] par, int[] count, int[] l, int[] r) {
     for (int k = 0; k < n; k++) {
       int p = par[k];
       if (p >= 0 && !(l[p] < l[k] && r[k] < r[p])) {
@@ -193,10 +224,50 @@ final class TraceView {
         par[k] = -1;
       }
     }
+  }
+
+  /**
+   * Takes the tree from stored columns: no map from span id to index. Depth-first order is the
+   * order of the entry numbers, which are 1..2n, each used once with the exit numbers.
+   *
+   * @return false if the columns do not fit this trace's spans (the caller works the tree out)
+   */
+  private boolean fromStored(int[][] t) {
+    if (t == null || t.length != 3 || t[0].length != n || t[1].length != n || t[2].length != n) {
+      return false;
+    }
+    int[] par = t[0].clone();
+    int[] l = t[1];
+    int[] r = t[2];
+    int[] at = new int[2 * n + 1];
+    java.util.Arrays.fill(at, -1);
+    int[] count = new int[n];
+    for (int k = 0; k < n; k++) {
+      if (par[k] < -1 || par[k] >= n || l[k] < 1 || l[k] > 2 * n || r[k] <= l[k] || r[k] > 2 * n || at[l[k]] >= 0 || at[r[k]] >= 0) {
+        return false;
+      }
+      at[l[k]] = k;
+      at[r[k]] = n + k; // taken, not an entry
+      if (par[k] == k) {
+        par[k] = -1;
+      }
+      if (par[k] >= 0) {
+        count[par[k]]++;
+      }
+    }
+    int[] pre = new int[n];
+    int visited = 0;
+    for (int number = 1; number <= 2 * n; number++) {
+      if (at[number] >= 0 && at[number] < n) {
+        pre[visited++] = at[number];
+      }
+    }
+    keepConsistent(par, count, l, r);
     this.parent = par;
     this.childCount = count;
-    this.left = l;
-    this.right = r;
+    this.left = l.clone();
+    this.right = r.clone();
     this.preorder = pre;
+    return true;
   }
 }
