@@ -8,7 +8,7 @@ import java.util.Arrays;
  * so a search with a limit decodes only as many as can still make its top N. A candidate is a
  * trace of a block ({@code block >= 0}, {@code index} into its directory) or a trace already in
  * memory ({@code block == -1}, {@code index} into the caller's list). Selecting a batch is linear
- * (a quickselect on the starts), not a full sort. Not thread-safe.
+ * (a quickselect), not a full sort. Not thread-safe.
  *
  * <p>Memory is bounded: the queue holds at most {@code capacity} candidates (about 40 bytes each).
  * When it is full, the better half is kept and the rest dropped; from then on a candidate no better
@@ -120,7 +120,7 @@ final class CandidateQueue {
     for (int i = 0; i < size; i++) {
       order[i] = i;
     }
-    selectBest(order, keep);
+    selectBest(order, size, keep);
     Arrays.sort(order, 0, keep); // ascending positions: moving each entry forward never overwrites one still to move
     int worst = order[0];
     for (int i = 0; i < keep; i++) {
@@ -141,10 +141,13 @@ final class CandidateQueue {
     size = keep;
   }
 
-  /** Reorders {@code order} so its first {@code k} positions are the {@code k} best candidates (in no particular order). */
-  private void selectBest(int[] order, int k) {
+  /**
+   * Reorders {@code order[0, length)} so its first {@code k} positions are the {@code k} best
+   * candidates (in no particular order): a quickselect, linear on average.
+   */
+  private void selectBest(int[] order, int length, int k) {
     int lo = 0;
-    int hi = order.length - 1;
+    int hi = length - 1;
     java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
     while (lo < hi) {
       int p = order[lo + random.nextInt(hi - lo + 1)];
@@ -204,7 +207,7 @@ final class CandidateQueue {
   }
 
   /**
-   * The next at least {@code n} best candidates not handed out yet (all of them if fewer remain),
+   * The next {@code n} best candidates not handed out yet (all of them if fewer remain),
    * best first; empty when none remain.
    */
   int[] next(int n) {
@@ -215,83 +218,25 @@ final class CandidateQueue {
       }
       remainingSize = size;
     }
-    if (remainingSize == 0) {
-      return new int[0];
-    }
     int[] batch;
     if (remainingSize <= n) {
       batch = Arrays.copyOf(remaining, remainingSize);
       remainingSize = 0;
     } else {
-      long[] starts = new long[remainingSize];
-      for (int i = 0; i < remainingSize; i++) {
-        starts[i] = start[remaining[i]];
-      }
-      long threshold = kthLargest(starts, n);
-      int taken = 0;
-      int kept = 0;
-      int[] out = new int[remainingSize];
-      for (int i = 0; i < remainingSize; i++) {
-        int c = remaining[i];
-        if (start[c] >= threshold) {
-          out[taken++] = c;
-        } else {
-          remaining[kept++] = c;
-        }
-      }
-      remainingSize = kept;
-      batch = Arrays.copyOf(out, taken);
+      selectBest(remaining, remainingSize, n);
+      batch = Arrays.copyOf(remaining, n);
+      remainingSize -= n;
+      System.arraycopy(remaining, n, remaining, 0, remainingSize);
     }
     Integer[] boxed = new Integer[batch.length];
     for (int i = 0; i < batch.length; i++) {
       boxed[i] = batch[i];
     }
-    Arrays.sort(boxed, (a, b) -> {
-      int c = Long.compare(start[b], start[a]);
-      if (c == 0) {
-        c = Long.compareUnsigned(high[a], high[b]);
-      }
-      return c != 0 ? c : Long.compareUnsigned(low[a], low[b]);
-    });
+    Arrays.sort(boxed, (a, b) -> worse(start[a], high[a], low[a], start[b], high[b], low[b]) ? 1
+        : worse(start[b], high[b], low[b], start[a], high[a], low[a]) ? -1 : 0);
     for (int i = 0; i < batch.length; i++) {
       batch[i] = boxed[i];
     }
     return batch;
-  }
-
-  /** The {@code k}-th largest value (1-based) of {@code a}, which is reordered. */
-  static long kthLargest(long[] a, int k) {
-    int target = a.length - k; // index in ascending order
-    int lo = 0;
-    int hi = a.length - 1;
-    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
-    while (lo < hi) {
-      long pivot = a[lo + random.nextInt(hi - lo + 1)];
-      int i = lo;
-      int j = hi;
-      while (i <= j) {
-        while (a[i] < pivot) {
-          i++;
-        }
-        while (a[j] > pivot) {
-          j--;
-        }
-        if (i <= j) {
-          long t = a[i];
-          a[i] = a[j];
-          a[j] = t;
-          i++;
-          j--;
-        }
-      }
-      if (target <= j) {
-        hi = j;
-      } else if (target >= i) {
-        lo = i;
-      } else {
-        return a[target];
-      }
-    }
-    return a[target];
   }
 }
