@@ -2,15 +2,21 @@ package io.tracestore.core.head;
 
 import io.tracestore.api.Span;
 import io.tracestore.api.TraceId;
+import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.RandomAccess;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The in-memory spans not yet in a block, grouped by trace. Reads may run concurrently with one
- * writer; {@link #add} and {@link #take} are called under the store's append lock.
+ * writer; {@link #add} and {@link #take} are called under the store's append lock. A read takes no
+ * lock and copies no span list: it gets an immutable view of a trace's spans as they were when it
+ * looked (spans are only ever appended to a trace here, and a trace leaves whole).
  */
 public final class HeadBlock {
   private final Map<TraceId, TraceBuffer> traces = new ConcurrentHashMap<>();
@@ -18,19 +24,57 @@ public final class HeadBlock {
   private final AtomicLong spans = new AtomicLong();
   private volatile long oldestAppendNanos = Long.MAX_VALUE;
 
-  /** Spans of one trace and when the trace last grew. */
+  /**
+   * Spans of one trace and when the trace last grew. One writer at a time (the append lock);
+   * readers see a prefix of the spans: {@link #size} is written after the slot it covers, and a
+   * grown array after the copy holding every slot written so far.
+   */
   private static final class TraceBuffer {
-    private final List<Span> spans = new ArrayList<>(4);
-    private long bytes;
+    private volatile Span[] spans = new Span[4];
+    private volatile int size;
+    private volatile long bytes;
     private volatile long lastAppendNanos;
 
-    synchronized void add(Span s, long size) {
-      spans.add(s);
-      bytes += size;
+    void add(Span s, long spanBytes) {
+      Span[] a = spans;
+      int n = size;
+      if (n == a.length) {
+        a = Arrays.copyOf(a, n * 2);
+        a[n] = s;
+        spans = a;
+      } else {
+        a[n] = s;
+      }
+      size = n + 1;
+      bytes += spanBytes; // one writer
     }
 
-    synchronized List<Span> snapshot() {
-      return new ArrayList<>(spans);
+    /** The spans appended so far, as an immutable view. */
+    List<Span> snapshot() {
+      int n = size; // before the array: an array read after it holds at least n spans
+      return new Prefix(spans, n);
+    }
+  }
+
+  /** The first {@code size} spans of an array whose first {@code size} slots never change. */
+  private static final class Prefix extends AbstractList<Span> implements RandomAccess {
+    private final Span[] spans;
+    private final int size;
+
+    Prefix(Span[] spans, int size) {
+      this.spans = spans;
+      this.size = size;
+    }
+
+    @Override
+    public Span get(int index) {
+      Objects.checkIndex(index, size);
+      return spans[index];
+    }
+
+    @Override
+    public int size() {
+      return size;
     }
   }
 
@@ -60,13 +104,13 @@ public final class HeadBlock {
     }
   }
 
-  /** The spans held for {@code traceId} (possibly empty), as a copy. */
+  /** The spans held for {@code traceId} (possibly empty), as an immutable view. */
   public List<Span> get(TraceId traceId) {
     TraceBuffer t = traces.get(traceId);
     return t == null ? List.of() : t.snapshot();
   }
 
-  /** Calls {@code visitor} with a copy of each trace's spans. */
+  /** Calls {@code visitor} with an immutable view of each trace's spans. */
   public void forEachTrace(java.util.function.BiConsumer<TraceId, List<Span>> visitor) {
     for (Map.Entry<TraceId, TraceBuffer> e : traces.entrySet()) {
       visitor.accept(e.getKey(), e.getValue().snapshot());
@@ -76,12 +120,7 @@ public final class HeadBlock {
   /** Estimated bytes held for one trace (0 if none). */
   public long traceBytes(TraceId traceId) {
     TraceBuffer t = traces.get(traceId);
-    if (t == null) {
-      return 0;
-    }
-    synchronized (t) {
-      return t.bytes;
-    }
+    return t == null ? 0 : t.bytes;
   }
 
   /** True if spans of {@code traceId} are held. */
@@ -121,12 +160,10 @@ public final class HeadBlock {
     List<Span> remaining = new ArrayList<>();
     for (Map.Entry<TraceId, TraceBuffer> e : traces.entrySet()) {
       TraceBuffer t = e.getValue();
-      synchronized (t) {
-        if (all || t.lastAppendNanos < idleBeforeNanos) {
-          taken.addAll(t.spans);
-        } else {
-          remaining.addAll(t.spans);
-        }
+      if (all || t.lastAppendNanos < idleBeforeNanos) {
+        taken.addAll(t.snapshot());
+      } else {
+        remaining.addAll(t.snapshot());
       }
     }
     return new Taken(taken, remaining);
@@ -144,10 +181,8 @@ public final class HeadBlock {
       lastId = s.traceId();
       TraceBuffer t = traces.remove(s.traceId());
       if (t != null) {
-        synchronized (t) {
-          removedBytes += t.bytes;
-          removedSpans += t.spans.size();
-        }
+        removedBytes += t.bytes;
+        removedSpans += t.size;
       }
     }
     bytes.addAndGet(-removedBytes);
