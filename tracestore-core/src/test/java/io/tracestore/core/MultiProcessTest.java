@@ -119,10 +119,11 @@ class MultiProcessTest {
     }
   }
 
-  private record SpanKey(TraceId trace, SpanId span) {}
+  /** A span by trace id and span id. */
+  record SpanKey(TraceId trace, SpanId span) {}
 
   /** Every span the store finds, by trace id and span id. */
-  private static Set<SpanKey> spans(DefaultTraceStore store) {
+  static Set<SpanKey> spans(DefaultTraceStore store) {
     Set<SpanKey> out = new HashSet<>();
     for (SearchResult.TraceMatch m : store.search(SearchRequest.of("{ }").withLimit(0).withSpansPerSpanSet(0)).traces()) {
       for (SearchResult.SpanSet set : m.spanSets()) {
