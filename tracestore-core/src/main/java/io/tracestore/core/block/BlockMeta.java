@@ -38,6 +38,10 @@ import java.util.Objects;
  *     column path: {@code service_name}, {@code name}, dedicated string columns, the generic
  *     attribute lists' key columns), for columns with few distinct values; a column not listed may
  *     hold anything (absent in older {@code meta.json}: none listed)
+ * @param columnRanges the smallest and largest value of the block's flat integer columns (by
+ *     dotted path: {@code duration_nano}, {@code status_code}, {@code kind}, dedicated integer
+ *     columns, ...), from the row groups' statistics; a column not listed may hold anything, one
+ *     with no value is not listed (absent in older {@code meta.json}: none listed)
  */
 public record BlockMeta(
     int formatVersion,
@@ -56,7 +60,8 @@ public record BlockMeta(
     String dataCrc32c,
     List<RowGroup> rowGroups,
     int compactionLevel,
-    java.util.Map<String, List<String>> columnValues) {
+    java.util.Map<String, List<String>> columnValues,
+    java.util.Map<String, Range> columnRanges) {
 
   public static final int FORMAT_VERSION = 1;
   private static final JsonFactory JSON = new JsonFactory();
@@ -70,6 +75,7 @@ public record BlockMeta(
     java.util.TreeMap<String, List<String>> values = new java.util.TreeMap<>();
     columnValues.forEach((k, v) -> values.put(k, List.copyOf(new java.util.TreeSet<>(v))));
     columnValues = java.util.Collections.unmodifiableMap(values);
+    columnRanges = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(columnRanges));
     if (compactionLevel < 0) {
       throw new IllegalArgumentException("compaction level " + compactionLevel);
     }
@@ -81,7 +87,17 @@ public record BlockMeta(
       List<DedicatedColumn> dedicatedResourceColumns, List<DedicatedColumn> dedicatedSpanColumns, long dataSize,
       String dataCrc32c, List<RowGroup> rowGroups) {
     this(formatVersion, blockId, tenant, createdUnixMilli, minStartUnixNano, maxEndUnixNano, minTraceId, maxTraceId,
-        spanCount, traceCount, dedicatedResourceColumns, dedicatedSpanColumns, dataSize, dataCrc32c, rowGroups, 0, java.util.Map.of());
+        spanCount, traceCount, dedicatedResourceColumns, dedicatedSpanColumns, dataSize, dataCrc32c, rowGroups, 0, java.util.Map.of(),
+        java.util.Map.of());
+  }
+
+  /** The smallest and largest value of a column ({@code min <= max}). */
+  public record Range(long min, long max) {
+    public Range {
+      if (min > max) {
+        throw new IllegalArgumentException("a range from " + min + " to " + max);
+      }
+    }
   }
 
   /** Most values listed per column in {@link #columnValues()}. */
@@ -93,7 +109,19 @@ public record BlockMeta(
   public BlockMeta withColumnValues(java.util.Map<String, List<String>> values) {
     return new BlockMeta(formatVersion, blockId, tenant, createdUnixMilli, minStartUnixNano, maxEndUnixNano, minTraceId,
         maxTraceId, spanCount, traceCount, dedicatedResourceColumns, dedicatedSpanColumns, dataSize, dataCrc32c, rowGroups,
-        compactionLevel, values);
+        compactionLevel, values, columnRanges);
+  }
+
+  /** This meta with {@code ranges} as its {@link #columnRanges()}. */
+  public BlockMeta withColumnRanges(java.util.Map<String, Range> ranges) {
+    return new BlockMeta(formatVersion, blockId, tenant, createdUnixMilli, minStartUnixNano, maxEndUnixNano, minTraceId,
+        maxTraceId, spanCount, traceCount, dedicatedResourceColumns, dedicatedSpanColumns, dataSize, dataCrc32c, rowGroups,
+        compactionLevel, columnValues, ranges);
+  }
+
+  /** The range of column {@code path}'s values in the block if {@link #columnRanges()} lists it, else null (unknown). */
+  public Range rangeOf(String path) {
+    return columnRanges.get(path);
   }
 
   /** The values of column {@code path} in the block if {@link #columnValues()} lists them, else null (unknown). */
@@ -105,7 +133,7 @@ public record BlockMeta(
   public BlockMeta withCompactionLevel(int level) {
     return new BlockMeta(formatVersion, blockId, tenant, createdUnixMilli, minStartUnixNano, maxEndUnixNano, minTraceId,
         maxTraceId, spanCount, traceCount, dedicatedResourceColumns, dedicatedSpanColumns, dataSize, dataCrc32c, rowGroups,
-        level, columnValues);
+        level, columnValues, columnRanges);
   }
 
   /** One row group's rows and trace-id range. */
@@ -167,6 +195,14 @@ public record BlockMeta(
         g.writeEndArray();
       }
       g.writeEndObject();
+      g.writeObjectFieldStart("columnRanges");
+      for (java.util.Map.Entry<String, Range> e : columnRanges.entrySet()) {
+        g.writeArrayFieldStart(e.getKey());
+        g.writeNumber(e.getValue().min());
+        g.writeNumber(e.getValue().max());
+        g.writeEndArray();
+      }
+      g.writeEndObject();
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -211,6 +247,7 @@ public record BlockMeta(
       String crc = null;
       List<RowGroup> rowGroups = new ArrayList<>();
       java.util.Map<String, List<String>> columnValues = new java.util.HashMap<>();
+      java.util.Map<String, Range> columnRanges = new java.util.HashMap<>();
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         JsonToken t = p.nextToken();
@@ -239,6 +276,19 @@ public record BlockMeta(
               }
               expect(p.currentToken(), JsonToken.END_ARRAY, source);
               columnValues.put(column, values);
+            }
+          }
+          case "columnRanges" -> {
+            expect(t, JsonToken.START_OBJECT, source);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String column = p.currentName();
+              expect(p.nextToken(), JsonToken.START_ARRAY, source);
+              expect(p.nextToken(), JsonToken.VALUE_NUMBER_INT, source);
+              long min = p.getLongValue();
+              expect(p.nextToken(), JsonToken.VALUE_NUMBER_INT, source);
+              long max = p.getLongValue();
+              expect(p.nextToken(), JsonToken.END_ARRAY, source);
+              columnRanges.put(column, new Range(min, max));
             }
           }
           case "dedicatedColumns" -> {
@@ -286,7 +336,7 @@ public record BlockMeta(
           require(maxEnd, "maxEndUnixNano", source), require(minTrace, "minTraceId", source),
           require(maxTrace, "maxTraceId", source), require(spans, "spanCount", source),
           require(traces, "traceCount", source), dedRes, dedSpan, require(dataSize, "dataSize", source),
-          require(crc, "dataCrc32c", source), rowGroups, level, columnValues);
+          require(crc, "dataCrc32c", source), rowGroups, level, columnValues, columnRanges);
     } catch (IOException | IllegalArgumentException e) {
       throw new CorruptDataException(source + ": malformed meta.json: " + e.getMessage(), e);
     }

@@ -24,6 +24,7 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,8 +111,46 @@ public final class BlockWriter {
         minStart, maxEnd, rows.get(0).span().traceId(), rows.get(rows.size() - 1).span().traceId(),
         rows.size(), traces, dedicatedResource, dedicatedSpan, data.length,
         String.format("%08x", (int) crc.getValue()), groups);
-    meta = meta.withColumnValues(columnValues(data, footerBlocks, schema, meta));
+    meta = meta.withColumnValues(columnValues(data, footerBlocks, schema, meta)).withColumnRanges(columnRanges(footerBlocks));
     return new EncodedBlock(meta, data);
+  }
+
+  /**
+   * For {@link BlockMeta#columnRanges()}: the smallest and largest value of the INT32 and INT64
+   * columns a span predicate can test (duration, status code, kind, dedicated attribute columns),
+   * from the statistics of their chunks (a column is left out if a chunk with values has no
+   * statistics, or if it has no value at all).
+   */
+  private static Map<String, BlockMeta.Range> columnRanges(List<BlockMetaData> groups) {
+    Map<String, BlockMeta.Range> out = new java.util.TreeMap<>();
+    java.util.Set<String> unknown = new java.util.HashSet<>();
+    for (BlockMetaData g : groups) {
+      for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData chunk : g.getColumns()) {
+        PrimitiveTypeName type = chunk.getPrimitiveType().getPrimitiveTypeName();
+        if (chunk.getPath().size() != 1 || (type != PrimitiveTypeName.INT32 && type != PrimitiveTypeName.INT64)) {
+          continue;
+        }
+        String path = chunk.getPath().toDotString();
+        if (!path.equals(BlockSchema.DURATION) && !path.equals(BlockSchema.STATUS_CODE) && !path.equals(BlockSchema.KIND)
+            && !path.startsWith(BlockSchema.SPAN_PREFIX) && !path.startsWith(BlockSchema.RESOURCE_PREFIX)) {
+          continue;
+        }
+        org.apache.parquet.column.statistics.Statistics<?> st = chunk.getStatistics();
+        if (st == null || st.isEmpty() || !st.isNumNullsSet()) {
+          unknown.add(path);
+          continue;
+        }
+        if (!st.hasNonNullValue()) {
+          continue; // only nulls: nothing to add
+        }
+        long min = ((Number) st.genericGetMin()).longValue();
+        long max = ((Number) st.genericGetMax()).longValue();
+        out.merge(path, new BlockMeta.Range(min, max),
+            (a, b) -> new BlockMeta.Range(Math.min(a.min(), b.min()), Math.max(a.max(), b.max())));
+      }
+    }
+    unknown.forEach(out::remove);
+    return out;
   }
 
   /**

@@ -122,8 +122,9 @@ final class BlockScanner {
   }
 
   /**
-   * False if the block's {@code meta.json} value lists show no span of it can satisfy {@code p}:
-   * a string test of a listed column no listed value passes (nor a null, where one passes as ""),
+   * False if the block's {@code meta.json} value lists and ranges show no span of it can satisfy
+   * {@code p}: a number test no value in its column's range passes (below), a string test of a
+   * listed column no listed value passes (nor a null, where one passes as ""),
    * or of an attribute whose dedicated column is listed without a passing value and whose key is
    * listed as absent from the scope's generic attribute list.
    */
@@ -136,6 +137,9 @@ final class BlockScanner {
     }
     if (p instanceof SpanPredicate.Or o) {
       return o.terms().stream().anyMatch(t -> blockMayMatch(block, t));
+    }
+    if (p instanceof SpanPredicate.NumberTest n) {
+      return blockMayMatch(block.meta(), n);
     }
     if (!(p instanceof SpanPredicate.StringTest s)) {
       return true;
@@ -156,6 +160,46 @@ final class BlockScanner {
     }
     List<String> values = meta.valuesOf(column);
     return values == null || values.stream().anyMatch(s.matcher()::test);
+  }
+
+  /**
+   * False if the block's {@code meta.json} value ranges show no span can satisfy {@code n}: its
+   * column's range (an intrinsic, or the attribute's dedicated integer column) holds no passing
+   * value, or the attribute is in no generic list and in no dedicated number column.
+   */
+  private static boolean blockMayMatch(BlockMeta meta, SpanPredicate.NumberTest n) {
+    if (n.field() instanceof SpanPredicate.Column c) {
+      BlockMeta.Range r = meta.rangeOf(c.name());
+      return r == null || rangeMayMatch(n, r);
+    }
+    SpanPredicate.AttributeField a = (SpanPredicate.AttributeField) n.field();
+    List<String> keys = meta.valuesOf((a.resource() ? BlockSchema.RESOURCE_ATTRS : BlockSchema.SPAN_ATTRS) + ".list.element." + BlockSchema.KEY);
+    if (keys == null || keys.contains(a.key()) || dedicatedColumn(meta, a, AttributeValue.Type.DOUBLE) != null) {
+      return true; // the generic list may hold it (an array may pass), or a double column: no range kept
+    }
+    String column = dedicatedColumn(meta, a, AttributeValue.Type.LONG);
+    if (column == null) {
+      return false; // no span has the attribute as a number
+    }
+    BlockMeta.Range r = meta.rangeOf(column);
+    return r == null || rangeMayMatch(n, r);
+  }
+
+  /** False if no value in {@code r} satisfies the test (integers compared exactly). */
+  private static boolean rangeMayMatch(SpanPredicate.NumberTest n, BlockMeta.Range r) {
+    if (!n.integral()) { // widened: a long far from zero may not be a double
+      return rangeMayMatch(n, Math.nextDown((double) r.min()), Math.nextUp((double) r.max()));
+    }
+    long k = n.longConstant();
+    return switch (n.op()) {
+      case EQ -> r.min() <= k && k <= r.max();
+      case NEQ -> !(r.min() == k && r.max() == k);
+      case LT -> r.min() < k;
+      case LTE -> r.min() <= k;
+      case GT -> r.max() > k;
+      case GTE -> r.max() >= k;
+      default -> true;
+    };
   }
 
   /** Adds to {@code counts} one per row set in {@code bits}, for the row's trace. */

@@ -180,6 +180,66 @@ class SearchPruningTest {
   }
 
   @Test
+  @DisplayName("prunes blocks by the number ranges in their meta.json, keeping every match")
+  void blocksPrunedByTheNumberRangesInTheirMeta() throws java.io.IOException {
+    // block 1: the usual spans (10-12 ms, 3 s for the last traces, status unset, http.status_code 200);
+    // block 2: slow errors with http.status_code 500-504
+    List<Span> fast = spans(0).stream().map(s -> s.toBuilder()
+        .attributes(Attributes.builder().put("http.route", "/a").put("http.status_code", 200L).build()).build()).toList();
+    List<Span> slow = new ArrayList<>();
+    for (Span s : spans(0)) {
+      slow.add(s.toBuilder().traceId(TraceId.of(2, s.traceId().low())).endUnixNano(s.startUnixNano() + 5_000 * MS)
+          .statusCode(StatusCode.ERROR)
+          .attributes(Attributes.builder().put("http.route", "/b").put("http.status_code", 500L + s.traceId().low() % 5).build())
+          .build());
+    }
+    io.tracestore.core.storage.InMemoryObjectStore objects = new io.tracestore.core.storage.InMemoryObjectStore();
+    try (TraceStore store = TraceStores.builder().objectStore(objects).blockOptions(SMALL_GROUPS).build();
+        TraceStore memory = TraceStores.inMemory()) {
+      store.append(fast);
+      store.flush();
+      store.append(slow);
+      store.flush();
+      memory.append(fast);
+      memory.append(slow);
+      List<io.tracestore.core.block.BlockMeta> metas = new ArrayList<>();
+      for (String key : objects.list("")) {
+        if (key.endsWith("/meta.json")) {
+          metas.add(io.tracestore.core.block.BlockMeta.fromJson(objects.get(key), key));
+        }
+      }
+      assertThat(metas).extracting(m -> m.rangeOf("duration_nano")).containsExactlyInAnyOrder(
+          new io.tracestore.core.block.BlockMeta.Range(10 * MS, 3_000 * MS), new io.tracestore.core.block.BlockMeta.Range(5_000 * MS, 5_000 * MS));
+      assertThat(metas).extracting(m -> m.rangeOf("span.http.status_code")).containsExactlyInAnyOrder(
+          new io.tracestore.core.block.BlockMeta.Range(200, 200), new io.tracestore.core.block.BlockMeta.Range(500, 504));
+      assertThat(metas).extracting(m -> m.rangeOf("status_code")).containsExactlyInAnyOrder(
+          new io.tracestore.core.block.BlockMeta.Range(0, 0), new io.tracestore.core.block.BlockMeta.Range(2, 2));
+
+      // each of these rules out the first block (3 row groups) by its meta.json alone
+      for (String q : List.of("{ duration > 4s }", "{ duration >= 5s && kind = server }", "{ status = error }",
+          "{ span.http.status_code >= 500 }", "{ span.http.status_code = 502 }", "{ span.http.status_code > 499.5 }",
+          "{ span.http.status_code != 200 }")) {
+        SearchResult r = search(store, q, 2_000);
+        assertThat(r.traces()).as(q).isNotEmpty().allMatch(t -> t.traceId().high() == 2);
+        assertThat(r.traces()).as(q).extracting(SearchResult.TraceMatch::traceId)
+            .containsExactlyElementsOf(search(memory, q, 2_000).traces().stream().map(SearchResult.TraceMatch::traceId).toList());
+        assertThat(r.metrics().rowGroupsPruned()).as(q).isGreaterThanOrEqualTo(3);
+      }
+      // ranges that hold a match prune nothing by meta; an attribute no block has as a number prunes both
+      for (String q : List.of("{ duration <= 10ms }", "{ span.http.status_code < 201 }", "{ duration != 5s }")) {
+        SearchResult r = search(store, q, 2_000);
+        assertThat(r.traces()).as(q).extracting(SearchResult.TraceMatch::traceId)
+            .containsExactlyElementsOf(search(memory, q, 2_000).traces().stream().map(SearchResult.TraceMatch::traceId).toList());
+        assertThat(r.traces()).as(q).anyMatch(t -> t.traceId().high() == 0);
+      }
+      SearchResult none = search(store, "{ span.nothing > 3 }", 20);
+      assertThat(none.traces()).isEmpty();
+      assertThat(none.metrics().rowGroupsInspected()).isZero();
+      assertThat(none.metrics().cacheMisses()).isZero();
+    }
+  }
+
+  @Test
   @DisplayName("prunes no page that holds a match, whatever the operator")
   void pagePruningKeepsEveryMatch() {
     try (TraceStore store = store()) {
