@@ -430,8 +430,9 @@ final class BlockScanner {
      * {@code mayMatch} keeps (the page index rules the others out unread). The column comes from the
      * cache if it is there. Else, if the chunk is wholly dictionary-encoded and {@code dictionary}
      * (if not null) finds no entry that may pass, nothing is read; if at most half its pages are
-     * wanted, only those pages are read (and not cached); else the whole chunk is decoded into the
-     * cache. Nothing if the block has no such column.
+     * wanted and no search read part of it recently, only those pages are read (and not cached);
+     * else the whole chunk is decoded into the cache (so a repeated query decodes it once).
+     * Nothing if the block has no such column.
      */
     private void column(String name, long[] mask, PageTest mayMatch, java.util.function.Predicate<String[]> dictionary, Kernel kernel) {
       PageIndex pages = block.pageIndex(index, name);
@@ -479,7 +480,7 @@ final class BlockScanner {
         }
       }
       stats.pagesInspected += wanted;
-      if (whole == null && 2 * wanted > count) {
+      if (whole == null && (2 * wanted > count || cache.readInPartBefore(block, index, name))) {
         whole = cache.vector(block, index, name, stats);
       }
       if (whole != null) {

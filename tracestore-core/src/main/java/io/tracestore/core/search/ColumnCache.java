@@ -16,9 +16,14 @@ final class ColumnCache {
   private record Key(String blockId, int rowGroup, String column) {}
 
   private final Cache<Key, ColumnVector> vectors;
+  /** Chunks read in part recently (bounded): a chunk asked for again is worth decoding whole. */
+  private final Cache<Key, Boolean> readInPart;
+  private final boolean enabled;
 
   /** A cache holding at most about {@code maxBytes} of vectors. */
   ColumnCache(long maxBytes) {
+    this.enabled = maxBytes > 0;
+    this.readInPart = Caffeine.newBuilder().maximumSize(16_384).build();
     this.vectors = Caffeine.newBuilder()
         .maximumWeight(Math.max(0, maxBytes))
         .<Key, ColumnVector>weigher((k, v) -> (int) Math.min(Integer.MAX_VALUE, v.sizeBytes()))
@@ -61,6 +66,9 @@ final class ColumnCache {
    */
   ColumnVector readRows(BlockReader block, int rowGroup, String column, long[] from, long[] to, ScanStats stats) {
     stats.cacheMisses++;
+    if (enabled) {
+      readInPart.put(new Key(block.meta().blockId(), rowGroup, column), Boolean.TRUE);
+    }
     ColumnVector v = block.readColumnRows(rowGroup, column, from, to);
     if (v != null) {
       stats.bytesDecoded += v.sizeBytes();
@@ -68,8 +76,18 @@ final class ColumnCache {
     return v;
   }
 
+  /**
+   * True if part of this chunk was read recently by {@link #readRows} (and the cache keeps
+   * vectors): a search asking for it again should decode it whole into the cache, so a repeated
+   * query does not decode the same pages every time.
+   */
+  boolean readInPartBefore(BlockReader block, int rowGroup, String column) {
+    return enabled && readInPart.getIfPresent(new Key(block.meta().blockId(), rowGroup, column)) != null;
+  }
+
   /** Drops every entry (for tests and memory pressure). */
   void clear() {
     vectors.invalidateAll();
+    readInPart.invalidateAll();
   }
 }

@@ -89,24 +89,27 @@ class SearchPruningTest {
       store.append(spans(0));
       store.flush();
       // of the 30 pages of service_name one holds "rare" (trace 500's): only that page is decoded, and not kept;
-      // with a count no trace reaches (each has 3 spans), no trace is read either
-      SearchResult pageOnly = null;
-      for (int run = 0; run < 2; run++) {
-        SearchResult page = search(store, "{ resource.service.name = \"rare\" } | count() > 3", 20);
-        assertThat(page.traces()).isEmpty();
-        assertThat(page.metrics().pagesInspected()).isEqualTo(1);
-        assertThat(page.metrics().pagesPruned()).isEqualTo(29);
-        pageOnly = page;
+      // with a count no trace reaches (each has 3 spans), no trace is read either. Asked again, the chunk is
+      // decoded whole into the cache (a repeated query should not decode the same page every time); then it is a hit
+      String query = "{ resource.service.name = \"rare\" } | count() > 3";
+      SearchResult[] runs = new SearchResult[3];
+      for (int run = 0; run < 3; run++) {
+        runs[run] = search(store, query, 20);
+        assertThat(runs[run].traces()).isEmpty();
+        assertThat(runs[run].metrics().pagesInspected()).isEqualTo(1);
+        assertThat(runs[run].metrics().pagesPruned()).isEqualTo(29);
       }
-      // the second time, the one miss is that page (the generic resource attribute keys, consulted too, are cached)
-      assertThat(pageOnly.metrics().cacheMisses()).isEqualTo(1);
-      // a predicate no page bound rules out decodes the three chunks whole, a page costs a fraction of that
+      // the generic resource attribute keys, consulted too, are cached from the first run on
+      assertThat(runs[1].metrics().cacheMisses()).as("the chunk, not kept the first time, now decoded whole").isEqualTo(1);
+      assertThat(runs[2].metrics().cacheMisses()).isZero();
+      assertThat(runs[2].metrics().bytesDecoded()).isZero();
+      // a predicate no page bound rules out decodes the other two chunks whole, a page costs a fraction of that
       SearchResult whole = search(store, "{ resource.service.name != \"nothing\" } | count() > 3", 20);
       assertThat(whole.traces()).isEmpty();
       assertThat(whole.metrics().pagesPruned()).isZero();
       assertThat(whole.metrics().pagesInspected()).isEqualTo(30);
-      assertThat(whole.metrics().cacheMisses()).isEqualTo(3);
-      assertThat(pageOnly.metrics().bytesDecoded()).isPositive().isLessThan(whole.metrics().bytesDecoded() / 10);
+      assertThat(whole.metrics().cacheMisses()).isEqualTo(2);
+      assertThat(whole.metrics().bytesDecoded()).isGreaterThan(runs[1].metrics().bytesDecoded()); // two chunks, not one
       // duration: two row groups pruned by their statistics; in the last, only the page of the slow traces is read
       SearchResult slow = search(store, "{ duration > 2s }", 100);
       assertThat(slow.traces()).hasSize(10);
