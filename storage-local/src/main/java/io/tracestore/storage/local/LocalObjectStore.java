@@ -487,6 +487,13 @@ public final class LocalObjectStore implements ObjectStore {
     ByteBuffer[] out = new ByteBuffer[offsets.length];
     try (FileChannel channel = FileChannel.open(path, READ)) {
       long size = channel.size();
+      long total = 0;
+      for (int length : lengths) {
+        total += length;
+      }
+      if (total == 0) {
+        requireRegularFile(key, path); // nothing to read: a directory must still be "not found", as in getRange
+      }
       for (int i = 0; i < order.length; i++) {
         long end = offsets[i] + lengths[i];
         if (offsets[i] > size || end > size) {

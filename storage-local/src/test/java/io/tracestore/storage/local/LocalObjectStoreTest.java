@@ -208,6 +208,8 @@ class LocalObjectStoreTest extends ObjectStoreContractTest {
         .isNotInstanceOf(ObjectNotFoundException.class);
     assertThatThrownBy(() -> store.get("d")).isInstanceOf(ObjectNotFoundException.class);
     assertThatThrownBy(() -> store.getRange("d", 0, 0)).isInstanceOf(ObjectNotFoundException.class);
+    assertThatThrownBy(() -> store.getRanges("d", new long[] {0}, new int[] {0})).isInstanceOf(ObjectNotFoundException.class);
+    assertThatThrownBy(() -> store.getRanges("d", new long[0], new int[0])).isInstanceOf(ObjectNotFoundException.class);
     assertThatThrownBy(() -> store.size("d")).isInstanceOf(ObjectNotFoundException.class);
     assertThat(store.exists("d")).isFalse();
     assertThat(store.delete("d")).isFalse();

@@ -48,7 +48,26 @@ final class ColumnCache {
       stats.bytesDecoded += v.sizeBytes();
       vectors.put(key, v);
     }
+    readInPart.invalidate(key); // decoded whole: if it is evicted, parts are read again before it is promoted again
     return v;
+  }
+
+  /**
+   * Column {@code column} of the row group from the cache; else decoded whole into it if it was
+   * asked for in part recently ({@link #readInPartBefore}); else null, and it counts as asked for in
+   * part. For reads that can do without the column (at a cost per call) but should not decode a
+   * whole chunk the first time.
+   */
+  ColumnVector vectorIfAskedBefore(BlockReader block, int rowGroup, String column, ScanStats stats) {
+    ColumnVector v = cached(block, rowGroup, column, stats);
+    if (v != null || !enabled) {
+      return v;
+    }
+    if (readInPartBefore(block, rowGroup, column)) {
+      return vector(block, rowGroup, column, stats);
+    }
+    readInPart.put(new Key(block.meta().blockId(), rowGroup, column), Boolean.TRUE);
+    return null;
   }
 
   /** Column {@code column} of the row group if the cache holds it (counted as a hit), else null. */

@@ -95,6 +95,8 @@ public final class SearchEngine implements AutoCloseable {
   private final ColumnCache cache;
   private volatile SplitTraces splitTraces;
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SearchEngine.class);
+
   /** Most candidate traces a search queues at once. */
   private final int maxCandidates;
 
@@ -433,9 +435,21 @@ public final class SearchEngine implements AutoCloseable {
 
   /**
    * The parent indexes and nested sets of trace {@code trace} of {@code block}, from its columns
-   * (through the column cache); null if the block has none of them.
+   * (cached, or decoded whole into the cache when asked for a second time: {@link
+   * ColumnCache#vectorIfAskedBefore}); null (the tree is then worked out from the spans) if a
+   * column is not at hand, the block has none, or reading it fails (the spans are read already: a
+   * storage error here does not fail the search).
    */
   private int[][] storedTree(BlockReader block, int trace, ScanStats stats) {
+    try {
+      return storedTreeOrNull(block, trace, stats);
+    } catch (RuntimeException e) {
+      LOG.debug("tree of a trace of block {} worked out from its spans: {}", block.meta().blockId(), e.toString());
+      return null;
+    }
+  }
+
+  private int[][] storedTreeOrNull(BlockReader block, int trace, ScanStats stats) {
     TraceDirectory dir = block.directory();
     long first = dir.firstRow(trace);
     long end = dir.firstRow(trace + 1);
@@ -450,7 +464,7 @@ public final class SearchEngine implements AutoCloseable {
       long to = Math.min(end, groupEnd);
       if (from < to) {
         for (int c = 0; c < 3; c++) {
-          ColumnVector v = cache.vector(block, rg, columns[c], stats);
+          ColumnVector v = cache.vectorIfAskedBefore(block, rg, columns[c], stats);
           if (v == null || v.kind() != ColumnVector.Kind.INT) {
             return null;
           }

@@ -252,6 +252,9 @@ final class TraceView {
         par[k] = -1;
       }
       if (par[k] >= 0) {
+        if (!spans.get(par[k]).spanId().equals(spans.get(k).parentSpanId())) {
+          return false; // not this trace's spans in this order
+        }
         count[par[k]]++;
       }
     }

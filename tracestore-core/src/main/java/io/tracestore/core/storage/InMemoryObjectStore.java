@@ -60,7 +60,10 @@ public final class InMemoryObjectStore implements ObjectStore {
     byte[] b = object(key);
     java.nio.ByteBuffer[] out = new java.nio.ByteBuffer[offsets.length];
     for (int i = 0; i < out.length; i++) {
-      if (offsets[i] < 0 || lengths[i] < 0 || offsets[i] + lengths[i] > b.length) {
+      if (offsets[i] < 0 || lengths[i] < 0) {
+        throw new IllegalArgumentException("negative range: offset " + offsets[i] + ", length " + lengths[i] + " for \"" + key + "\"");
+      }
+      if (offsets[i] > b.length - lengths[i]) {
         throw new IOException("range [" + offsets[i] + ", " + offsets[i] + "+" + lengths[i] + ") outside \"" + key + "\" of "
             + b.length + " bytes");
       }
