@@ -35,6 +35,8 @@ final class FaultInjector implements ExecutionInterceptor {
   final AtomicInteger attempts = new AtomicInteger();
   final AtomicInteger injectedFailures = new AtomicInteger();
   final AtomicInteger injectedStalls = new AtomicInteger();
+  /** Answers the server itself gave that the SDK retries (5xx, 408, 429): hiccups of the test server, not injected. */
+  final AtomicInteger serverRetryables = new AtomicInteger();
 
   FaultInjector matching(Predicate<SdkRequest> predicate) {
     this.matching = predicate;
@@ -65,6 +67,7 @@ final class FaultInjector implements ExecutionInterceptor {
     attempts.set(0);
     injectedFailures.set(0);
     injectedStalls.set(0);
+    serverRetryables.set(0);
   }
 
   @Override
@@ -95,6 +98,10 @@ final class FaultInjector implements ExecutionInterceptor {
         || (failureProbability > 0 && ThreadLocalRandom.current().nextDouble() < failureProbability);
     if (!fail) {
       attributes.putAttribute(FAILED, false);
+      int status = context.httpResponse().statusCode();
+      if (status >= 500 || status == 408 || status == 429) {
+        serverRetryables.incrementAndGet();
+      }
       return context.httpResponse();
     }
     injectedFailures.incrementAndGet();
