@@ -318,10 +318,12 @@ public final class SearchEngine implements AutoCloseable {
 
     // decode and evaluate best first, a chunk at a time; the queue holds at most maxCandidates
     // (see CandidateQueue): if it dropped some and the search still wants them, the next queue
-    // takes the candidates after the last one handed out
+    // takes the candidates after the last one handed out. Without a limit the result holds every
+    // match anyway: one unbounded queue, not a pass per maxCandidates / 2 over every block's bits
+    int capacity = request.limit() > 0 ? maxCandidates : Integer.MAX_VALUE;
     CandidateQueue.Key after = null;
     do {
-      CandidateQueue pass = fill(queue, blockCandidates, blocks, after);
+      CandidateQueue pass = fill(queue, blockCandidates, blocks, after, capacity, scan);
       int batch = request.limit() > 0 ? Math.max(64, 2 * request.limit()) : Integer.MAX_VALUE;
       for (int[] next = pass.next(batch); next.length > 0; next = pass.next(batch)) {
         for (int from0 = 0; from0 < next.length; from0 += MATERIALIZE_CHUNK) {
@@ -343,17 +345,18 @@ public final class SearchEngine implements AutoCloseable {
   }
 
   /**
-   * A queue of at most {@link #maxCandidates} of the candidates after {@code after} (all if null):
-   * those of {@code merged} (traces held in several places, from {@code merged}'s list) and the
-   * traces each block's bit set marks.
+   * A queue of at most {@code capacity} of the candidates after {@code after} (all if null): those
+   * of {@code merged} (traces held in several places, from {@code merged}'s list) and the traces
+   * each block's bit set marks. Checks the search's deadline between blocks.
    */
-  private CandidateQueue fill(CandidateQueue merged, List<BitSet> blockCandidates, List<BlockReader> blocks,
-      CandidateQueue.Key after) {
-    CandidateQueue queue = new CandidateQueue(maxCandidates, after);
+  private static CandidateQueue fill(CandidateQueue merged, List<BitSet> blockCandidates, List<BlockReader> blocks,
+      CandidateQueue.Key after, int capacity, Scan scan) {
+    CandidateQueue queue = new CandidateQueue(capacity, after);
     for (int c = 0; c < merged.size(); c++) {
       queue.add(merged.start(c), merged.high(c), merged.low(c), -1, merged.index(c));
     }
     for (int b = 0; b < blockCandidates.size(); b++) {
+      scan.checkDeadline();
       TraceDirectory dir = blocks.get(b).directory();
       BitSet candidates = blockCandidates.get(b);
       for (int t = candidates.nextSetBit(0); t >= 0; t = candidates.nextSetBit(t + 1)) {
