@@ -34,12 +34,15 @@ class ConcurrencyAndFaultsTest {
     }
     AtomicBoolean done = new AtomicBoolean();
     AtomicInteger reads = new AtomicInteger();
+    // the writers start once the reader has read: on two cores they could otherwise finish before it runs at all
+    java.util.concurrent.CountDownLatch readerRunning = new java.util.concurrent.CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(writers + 2);
     try (TraceStore store = TraceStores.builder().directory(dir.resolve("c")).fsyncPolicy(FsyncPolicy.NEVER)
         .blockRetention(java.time.Duration.ofDays(36_500)).build()) {
       List<Future<?>> futures = new ArrayList<>();
       for (List<Span> spans : perWriter) {
         futures.add(pool.submit(() -> {
+          readerRunning.await();
           for (int i = 0; i < spans.size(); i += 50) {
             store.append(spans.subList(i, Math.min(spans.size(), i + 50)));
           }
@@ -59,6 +62,7 @@ class ConcurrencyAndFaultsTest {
       Future<?> reader = pool.submit(() -> {
         List<Span> probe = perWriter.get(0);
         while (!done.get()) {
+          readerRunning.countDown();
           Span s = probe.get(reads.getAndIncrement() * 37 % probe.size());
           store.findTrace(s.traceId()).ifPresent(t -> {
             Span back = t.span(s.spanId());
