@@ -62,6 +62,25 @@ public interface ObjectStore extends AutoCloseable {
    * @throws IOException if a range reaches past the end of the object
    */
   default java.nio.ByteBuffer[] getRanges(String key, long[] offsets, int[] lengths) throws IOException {
+    return readMerged(key, offsets, lengths, COALESCE_GAP, (start, length) -> getRange(key, start, length));
+  }
+
+  /** Reads {@code length} bytes of one object at {@code start}: the step {@link #readMerged} repeats. */
+  @FunctionalInterface
+  interface RangeReader {
+    byte[] read(long start, int length) throws IOException;
+  }
+
+  /**
+   * For implementations of {@link #getRanges}: checks the ranges, sorts them by offset, reads each
+   * group of ranges less than {@code gap} bytes apart with one {@code reader} call and returns a
+   * view of the group's array per range, in the order asked.
+   *
+   * @throws IllegalArgumentException if the arrays differ in length or a range is negative
+   * @throws IOException from {@code reader}, or if it returns fewer or more bytes than asked
+   */
+  static java.nio.ByteBuffer[] readMerged(String key, long[] offsets, int[] lengths, int gap, RangeReader reader)
+      throws IOException {
     if (offsets.length != lengths.length) {
       throw new IllegalArgumentException(offsets.length + " offsets but " + lengths.length + " lengths");
     }
@@ -78,12 +97,12 @@ public interface ObjectStore extends AutoCloseable {
       long start = offsets[order[i]];
       long end = start + lengths[order[i]];
       int j = i + 1;
-      while (j < order.length && offsets[order[j]] - end <= COALESCE_GAP
+      while (j < order.length && offsets[order[j]] - end <= gap
           && Math.max(end, offsets[order[j]] + lengths[order[j]]) - start <= Integer.MAX_VALUE - 16) {
         end = Math.max(end, offsets[order[j]] + lengths[order[j]]);
         j++;
       }
-      byte[] group = getRange(key, start, (int) (end - start));
+      byte[] group = reader.read(start, (int) (end - start));
       if (group.length != end - start) {
         throw new IOException("read " + group.length + " bytes of \"" + key + "\" at " + start + ", expected " + (end - start));
       }

@@ -471,20 +471,7 @@ public final class LocalObjectStore implements ObjectStore {
   @Override
   public ByteBuffer[] getRanges(String key, long[] offsets, int[] lengths) throws IOException {
     Path path = resolve(key);
-    if (offsets.length != lengths.length) {
-      throw new IllegalArgumentException(offsets.length + " offsets but " + lengths.length + " lengths");
-    }
-    Integer[] order = new Integer[offsets.length];
-    for (int i = 0; i < order.length; i++) {
-      if (offsets[i] < 0 || lengths[i] < 0) {
-        throw new IllegalArgumentException(
-            "negative range: offset " + offsets[i] + ", length " + lengths[i] + " for \"" + key + "\"");
-      }
-      order[i] = i;
-    }
-    java.util.Arrays.sort(order, java.util.Comparator.comparingLong(i -> offsets[i]));
     ensureOpen();
-    ByteBuffer[] out = new ByteBuffer[offsets.length];
     try (FileChannel channel = FileChannel.open(path, READ)) {
       long size = channel.size();
       long total = 0;
@@ -494,33 +481,17 @@ public final class LocalObjectStore implements ObjectStore {
       if (total == 0) {
         requireRegularFile(key, path); // nothing to read: a directory must still be "not found", as in getRange
       }
-      for (int i = 0; i < order.length; i++) {
-        long end = offsets[i] + lengths[i];
-        if (offsets[i] > size || end > size) {
-          throw new EOFException("range [" + offsets[i] + ", " + end + ") reaches past the end of \""
+      return ObjectStore.readMerged(key, offsets, lengths, LOCAL_GAP, (start, length) -> {
+        if (start > size || length > size - start) {
+          throw new EOFException("range [" + start + ", " + (start + length) + ") reaches past the end of \""
               + key + "\" (" + size + " bytes)");
         }
-      }
-      for (int i = 0; i < order.length; ) {
-        long start = offsets[order[i]];
-        long end = start + lengths[order[i]];
-        int j = i + 1;
-        while (j < order.length && offsets[order[j]] - end <= LOCAL_GAP
-            && Math.max(end, offsets[order[j]] + lengths[order[j]]) - start <= MAX_ARRAY) {
-          end = Math.max(end, offsets[order[j]] + lengths[order[j]]);
-          j++;
-        }
-        byte[] group = new byte[(int) (end - start)];
-        if (group.length > 0) {
+        byte[] group = new byte[length];
+        if (length > 0) {
           readFully(key, channel, ByteBuffer.wrap(group), start);
         }
-        for (int k = i; k < j; k++) {
-          int r = order[k];
-          out[r] = ByteBuffer.wrap(group, (int) (offsets[r] - start), lengths[r]).slice();
-        }
-        i = j;
-      }
-      return out;
+        return group;
+      });
     } catch (IOException e) {
       throw translate(e, key, path);
     }

@@ -13,7 +13,11 @@ import java.util.Map;
  * goes stale; entries of deleted blocks age out. Thread-safe.
  */
 final class ColumnCache {
-  private record Key(String blockId, int rowGroup, String column) {}
+  private record Key(String blockId, int rowGroup, String column) {
+    static Key of(BlockReader block, int rowGroup, String column) {
+      return new Key(block.meta().blockId(), rowGroup, column);
+    }
+  }
 
   private final Cache<Key, ColumnVector> vectors;
   /** Chunks read in part recently (bounded): a chunk asked for again is worth decoding whole. */
@@ -35,7 +39,7 @@ final class ColumnCache {
    * has no such column. Counts the hit or miss (and bytes decoded) in {@code stats}.
    */
   ColumnVector vector(BlockReader block, int rowGroup, String column, ScanStats stats) {
-    Key key = new Key(block.meta().blockId(), rowGroup, column);
+    Key key = Key.of(block, rowGroup, column);
     ColumnVector v = vectors.getIfPresent(key);
     if (v != null) {
       stats.cacheHits++;
@@ -66,13 +70,13 @@ final class ColumnCache {
     if (readInPartBefore(block, rowGroup, column)) {
       return vector(block, rowGroup, column, stats);
     }
-    readInPart.put(new Key(block.meta().blockId(), rowGroup, column), Boolean.TRUE);
+    readInPart.put(Key.of(block, rowGroup, column), Boolean.TRUE);
     return null;
   }
 
   /** Column {@code column} of the row group if the cache holds it (counted as a hit), else null. */
   ColumnVector cached(BlockReader block, int rowGroup, String column, ScanStats stats) {
-    ColumnVector v = vectors.getIfPresent(new Key(block.meta().blockId(), rowGroup, column));
+    ColumnVector v = vectors.getIfPresent(Key.of(block, rowGroup, column));
     if (v != null) {
       stats.cacheHits++;
     }
@@ -86,7 +90,7 @@ final class ColumnCache {
   ColumnVector readRows(BlockReader block, int rowGroup, String column, long[] from, long[] to, ScanStats stats) {
     stats.cacheMisses++;
     if (enabled) {
-      readInPart.put(new Key(block.meta().blockId(), rowGroup, column), Boolean.TRUE);
+      readInPart.put(Key.of(block, rowGroup, column), Boolean.TRUE);
     }
     ColumnVector v = block.readColumnRows(rowGroup, column, from, to);
     if (v != null) {
@@ -101,7 +105,7 @@ final class ColumnCache {
    * query does not decode the same pages every time.
    */
   boolean readInPartBefore(BlockReader block, int rowGroup, String column) {
-    return enabled && readInPart.getIfPresent(new Key(block.meta().blockId(), rowGroup, column)) != null;
+    return enabled && readInPart.getIfPresent(Key.of(block, rowGroup, column)) != null;
   }
 
   /** Drops every entry (for tests and memory pressure). */

@@ -51,25 +51,10 @@ public final class InMemoryObjectStore implements ObjectStore {
     return out;
   }
 
-  /** {@inheritDoc} Here: each range copied alone (nothing between ranges is copied). */
+  /** {@inheritDoc} Here: only touching or overlapping ranges are copied together (nothing between ranges is copied). */
   @Override
   public java.nio.ByteBuffer[] getRanges(String key, long[] offsets, int[] lengths) throws IOException {
-    if (offsets.length != lengths.length) {
-      throw new IllegalArgumentException(offsets.length + " offsets but " + lengths.length + " lengths");
-    }
-    byte[] b = object(key);
-    java.nio.ByteBuffer[] out = new java.nio.ByteBuffer[offsets.length];
-    for (int i = 0; i < out.length; i++) {
-      if (offsets[i] < 0 || lengths[i] < 0) {
-        throw new IllegalArgumentException("negative range: offset " + offsets[i] + ", length " + lengths[i] + " for \"" + key + "\"");
-      }
-      if (offsets[i] > b.length - lengths[i]) {
-        throw new IOException("range [" + offsets[i] + ", " + offsets[i] + "+" + lengths[i] + ") outside \"" + key + "\" of "
-            + b.length + " bytes");
-      }
-      out[i] = java.nio.ByteBuffer.wrap(java.util.Arrays.copyOfRange(b, (int) offsets[i], (int) offsets[i] + lengths[i]));
-    }
-    return out;
+    return ObjectStore.readMerged(key, offsets, lengths, 0, (start, length) -> getRange(key, start, length));
   }
 
   @Override
