@@ -52,13 +52,24 @@ public final class BlockReader {
    * Footer and per-row-group bloom filters (null where a row group has none); the schema's leaf
    * columns and, by dotted path, their positions (the same in every row group).
    */
-  private record Loaded(ParquetMetadata footer, BloomFilter[] blooms, List<ColumnDescriptor> columns, Map<String, Integer> positions) {
+  private record Loaded(ParquetMetadata footer, BloomFilter[] blooms, List<ColumnDescriptor> columns, Map<String, Integer> positions,
+      boolean[] assembled, boolean[] assembledButTraceId) {
     Loaded(ParquetMetadata footer, BloomFilter[] blooms) {
       this(footer, blooms, footer.getFileMetaData().getSchema().getColumns());
     }
 
     private Loaded(ParquetMetadata footer, BloomFilter[] blooms, List<ColumnDescriptor> columns) {
-      this(footer, blooms, columns, positions(columns));
+      this(footer, blooms, columns, positions(columns), assembled(columns, false), assembled(columns, true));
+    }
+
+    /** Per leaf column, whether {@link SpanAssembler} reads it (trace ids aside if {@code butTraceId}). */
+    private static boolean[] assembled(List<ColumnDescriptor> columns, boolean butTraceId) {
+      boolean[] out = new boolean[columns.size()];
+      for (int c = 0; c < out.length; c++) {
+        String path = String.join(".", columns.get(c).getPath());
+        out[c] = SpanAssembler.reads(path) && !(butTraceId && path.equals(BlockSchema.TRACE_ID));
+      }
+      return out;
     }
 
     private static Map<String, Integer> positions(List<ColumnDescriptor> columns) {
@@ -465,13 +476,12 @@ public final class BlockReader {
           }
         }
         if (ranges > 0) {
-          readRows(l, rg, Arrays.copyOf(from, ranges), Arrays.copyOf(to, ranges), (range, span) -> {
-            int k = owner[range];
-            if (dir.high(traces[k]) != span.traceId().high() || dir.low(traces[k]) != span.traceId().low()) {
-              throw new CorruptDataException(dataKey + ": a span of trace " + span.traceId() + " where the directory has " + dir.traceId(traces[k]));
-            }
-            out.get(k).add(span);
-          });
+          TraceId[] ids = new TraceId[ranges];
+          for (int range = 0; range < ranges; range++) {
+            ids[range] = dir.traceId(traces[owner[range]]);
+          }
+          readRows(l, rg, Arrays.copyOf(from, ranges), Arrays.copyOf(to, ranges), ids,
+              (range, span) -> out.get(owner[range]).add(span));
         }
         while (next < traces.length && dir.firstRow(traces[next] + 1) <= groupEnd) {
           next++;
@@ -492,18 +502,21 @@ public final class BlockReader {
 
   /**
    * Reads rows {@code [from[i], to[i])} (ascending, row-group-local) of row group {@code rg} from
-   * only the pages holding them, and hands their spans to {@code sink} in row order.
+   * only the pages holding them, and hands their spans to {@code sink} in row order. Only the
+   * columns spans are built from are read: not the trace-level and tree columns, and not the trace
+   * ids when {@code traceIds} gives the trace of every range (as the directory knows it).
    */
-  private void readRows(Loaded l, int rg, long[] from, long[] to, RowSink sink) throws IOException {
+  private void readRows(Loaded l, int rg, long[] from, long[] to, TraceId[] traceIds, RowSink sink) throws IOException {
     BlockMetaData group = l.footer.getBlocks().get(rg);
     List<ColumnDescriptor> columns = l.columns();
-    RowGroupSlice slice = RowGroupSlice.read(store, dataKey, group, columns, offsetIndexes(l)[rg], null, from, to, dictionaries,
-        meta.blockId(), rg);
+    RowGroupSlice slice = RowGroupSlice.read(store, dataKey, group, columns, offsetIndexes(l)[rg],
+        traceIds == null ? l.assembled() : l.assembledButTraceId(), from, to, dictionaries, meta.blockId(), rg);
     SpanAssembler spans = new SpanAssembler(slice::column, columns);
     int row = 0;
     for (int range = 0; range < from.length; range++) {
+      TraceId id = traceIds == null ? null : traceIds[range];
       for (long r = from[range]; r < to[range]; r++) {
-        sink.accept(range, spans.span(row++));
+        sink.accept(range, spans.span(row++, id));
       }
     }
   }
@@ -551,7 +564,7 @@ public final class BlockReader {
       List<BlockMetaData> groups = l.footer.getBlocks();
       for (int rg = 0; rg < groups.size(); rg++) {
         if (groups.get(rg).getRowCount() > 0) {
-          readRows(l, rg, new long[] {0}, new long[] {groups.get(rg).getRowCount()}, (range, span) -> out.add(span));
+          readRows(l, rg, new long[] {0}, new long[] {groups.get(rg).getRowCount()}, null, (range, span) -> out.add(span));
         }
       }
       return out;

@@ -69,6 +69,15 @@ final class SpanAssembler {
   private final Map<Resource, Resource> resources = new HashMap<>();
   private final Map<InstrumentationScope, InstrumentationScope> scopes = new HashMap<>();
 
+  /** Leaf columns spans are not built from: trace-level values and the trace tree, worked out again on write. */
+  private static final java.util.Set<String> NOT_READ = java.util.Set.of(NESTED_SET_LEFT, NESTED_SET_RIGHT, PARENT_INDEX,
+      TRACE_ROOT_SERVICE, TRACE_ROOT_NAME, TRACE_START, TRACE_DURATION);
+
+  /** Whether spans are built from leaf column {@code path} (dotted): the columns a read must decode. */
+  static boolean reads(String path) {
+    return !NOT_READ.contains(path);
+  }
+
   /** A dedicated attribute column. */
   private record Dedicated(String key, ColumnVector column) {}
 
@@ -83,7 +92,7 @@ final class SpanAssembler {
         spanDedicated.add(new Dedicated(path[0].substring(SPAN_PREFIX.length()), required(path[0])));
       }
     }
-    traceId = required(TRACE_ID);
+    traceId = columns.apply(TRACE_ID); // null: every span's trace id is given to span(row, id)
     spanId = required(SPAN_ID);
     parent = required(PARENT_SPAN_ID);
     name = required(NAME);
@@ -133,8 +142,13 @@ final class SpanAssembler {
     return new AttrList(AttributeListVectors.read(prefix, this::required));
   }
 
-  /** The span in row {@code row} of the vectors. */
-  Span span(int row) {
+  /**
+   * The span in row {@code row} of the vectors, of trace {@code traceId} if not null (else as the
+   * trace id column says).
+   *
+   * @throws CorruptDataException if the id is null and the vectors have no trace id column
+   */
+  Span span(int row, TraceId traceId) {
     List<Attribute> resourceExtra = new ArrayList<>(1 + resourceDedicated.size());
     String serviceName = string(service, row, null);
     if (serviceName != null) {
@@ -150,8 +164,14 @@ final class SpanAssembler {
     List<Attribute> spanExtra = new ArrayList<>(spanDedicated.size());
     addDedicated(spanDedicated, row, spanExtra);
     long startNanos = start.longs()[row];
+    if (traceId == null) {
+      if (this.traceId == null) {
+        throw new CorruptDataException("a block without column " + TRACE_ID);
+      }
+      traceId = TraceId.of(this.traceId.longs()[2 * row], this.traceId.longs()[2 * row + 1]);
+    }
     return new Span(
-        TraceId.of(traceId.longs()[2 * row], traceId.longs()[2 * row + 1]),
+        traceId,
         SpanId.of(spanId.longs()[row]),
         parent.isSet(row) ? SpanId.of(parent.longs()[row]) : SpanId.NONE,
         string(traceState, row, ""), flags.ints()[row], string(name, row, ""),

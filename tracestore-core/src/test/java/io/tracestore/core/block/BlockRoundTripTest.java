@@ -237,11 +237,45 @@ class BlockRoundTripTest {
     assertThat(cached.bytes.get()).isPositive().isLessThan(uncached.bytes.get());
   }
 
-  /** Forwards to a store, counting ranged reads and the bytes they return. */
+  @Test
+  void traceReadsFetchNoPageOfTheColumnsSpansAreNotBuiltFrom() throws Exception {
+    List<Span> spans = new RandomSpans(9).traces(3_000, 20);
+    BlockMeta meta = new BlockWriter(new BlockWriter.Options(100_000, 100, 10, 0.05, 3)).write(store, "t", spans);
+    Map<TraceId, List<Span>> expected = RandomSpans.byTrace(spans.stream().sorted(ORDER).toList());
+    CountingStore counting = new CountingStore(store);
+    BlockReader reader = new BlockReader(counting, meta, null, DictionaryCache.NONE);
+    TraceDirectory dir = reader.directory();
+    counting.asked.clear();
+    for (int t = 0; t < dir.traceCount(); t += 97) {
+      assertThat(reader.readTraces(new int[] {t}).get(0)).isEqualTo(expected.get(dir.traceId(t)));
+    }
+    assertThat(counting.asked).isNotEmpty();
+    ObjectStoreInputFile file = new ObjectStoreInputFile(store, BlockWriter.dataKey("t", meta.blockId()), meta.dataSize());
+    java.util.Set<String> notRead = java.util.Set.of(BlockSchema.TRACE_ID, BlockSchema.NESTED_SET_LEFT, BlockSchema.NESTED_SET_RIGHT,
+        BlockSchema.PARENT_INDEX, BlockSchema.TRACE_ROOT_SERVICE, BlockSchema.TRACE_ROOT_NAME, BlockSchema.TRACE_START,
+        BlockSchema.TRACE_DURATION);
+    int checked = 0;
+    try (org.apache.parquet.hadoop.ParquetFileReader parquet = new org.apache.parquet.hadoop.ParquetFileReader(file,
+        org.apache.parquet.TraceStoreReadOptions.create(null, CodecFactory.INSTANCE))) {
+      for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData chunk : parquet.getFooter().getBlocks().get(0).getColumns()) {
+        if (notRead.contains(chunk.getPath().toDotString())) {
+          long start = chunk.getStartingPos();
+          long end = start + chunk.getTotalSize();
+          checked++;
+          assertThat(counting.asked).as("ranges asked for overlapping column %s", chunk.getPath())
+              .noneMatch(r -> r[0] < end && r[0] + r[1] > start);
+        }
+      }
+    }
+    assertThat(checked).isEqualTo(notRead.size());
+  }
+
+  /** Forwards to a store, counting ranged reads and the bytes they return, and recording the ranges asked for. */
   private static final class CountingStore implements io.tracestore.spi.ObjectStore {
     final io.tracestore.spi.ObjectStore delegate;
     final java.util.concurrent.atomic.AtomicInteger ranges = new java.util.concurrent.atomic.AtomicInteger();
     final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.List<long[]> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     CountingStore(io.tracestore.spi.ObjectStore delegate) {
       this.delegate = delegate;
@@ -255,6 +289,12 @@ class BlockRoundTripTest {
       byte[] b = delegate.getRange(key, offset, length);
       bytes.addAndGet(b.length);
       return b;
+    }
+    @Override public java.nio.ByteBuffer[] getRanges(String key, long[] offsets, int[] lengths) throws java.io.IOException {
+      for (int i = 0; i < offsets.length; i++) {
+        asked.add(new long[] {offsets[i], lengths[i]});
+      }
+      return io.tracestore.spi.ObjectStore.super.getRanges(key, offsets, lengths);
     }
     @Override public long size(String key) throws java.io.IOException { return delegate.size(key); }
     @Override public boolean exists(String key) throws java.io.IOException { return delegate.exists(key); }
