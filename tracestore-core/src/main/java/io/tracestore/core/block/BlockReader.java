@@ -536,20 +536,43 @@ public final class BlockReader {
           for (int rg = 0; rg < groups.size(); rg++) {
             List<ColumnChunkMetaData> chunks = groups.get(rg).getColumns();
             OffsetIndex[] offsets = new OffsetIndex[chunks.size()];
+            boolean[][] nullPages = new boolean[chunks.size()][];
             for (int c = 0; c < chunks.size(); c++) {
               OffsetIndex index = reader.readOffsetIndex(chunks.get(c));
               if (index == null || index.getPageCount() == 0) {
                 throw new CorruptDataException(dataKey + ": column " + chunks.get(c).getPath() + " of row group " + rg + " has no offset index");
               }
               offsets[c] = index;
+              nullPages[c] = nullPages(reader, chunks.get(c), index.getPageCount());
             }
-            read[rg] = RowGroupSlice.Chunks.of(groups.get(rg), offsets);
+            read[rg] = RowGroupSlice.Chunks.of(groups.get(rg), l.columns(), offsets, nullPages);
           }
         }
         offsetIndexes = read;
       }
       return offsetIndexes;
     }
+  }
+
+  /**
+   * Which pages of {@code chunk} hold no value, as its column index says, for a field of a list's
+   * elements (null for other columns, a chunk without a column index or one that disagrees with
+   * the offset index's page count).
+   */
+  private static boolean[] nullPages(ParquetFileReader reader, ColumnChunkMetaData chunk, int pages) throws IOException {
+    if (chunk.getPath().size() < 2 || chunk.getColumnIndexReference() == null) {
+      return null;
+    }
+    org.apache.parquet.internal.column.columnindex.ColumnIndex index = reader.readColumnIndex(chunk);
+    List<Boolean> nulls = index == null ? null : index.getNullPages();
+    if (nulls == null || nulls.size() != pages) {
+      return null;
+    }
+    boolean[] out = new boolean[pages];
+    for (int p = 0; p < pages; p++) {
+      out[p] = nulls.get(p);
+    }
+    return out;
   }
 
   /** Every span in the block, in block order (none if the block is damaged). */

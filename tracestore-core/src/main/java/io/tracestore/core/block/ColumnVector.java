@@ -89,6 +89,26 @@ public final class ColumnVector {
     return size;
   }
 
+  /**
+   * The vector of another leaf of this vector's list, of {@code kind} and maximum definition level
+   * {@code maxDefinition} (one above this one's), whose pages hold no value in these slots: what
+   * decoding them gives (the same slots and levels, none set). Shares this vector's level arrays.
+   *
+   * @throws IllegalStateException if this is not a leaf of a list, or {@code kind} is not a number or bytes kind
+   */
+  ColumnVector withNoValues(Kind kind, int maxDefinition) {
+    if (repetitions == null || definitions == null || maxDefinition != this.maxDefinition + 1) {
+      throw new IllegalStateException("not a leaf of a list one level above the other leaf");
+    }
+    return switch (kind) {
+      case LONG -> new ColumnVector(kind, size, maxDefinition, definitions, repetitions, null, null, new long[size], null, null, null);
+      case INT -> new ColumnVector(kind, size, maxDefinition, definitions, repetitions, null, null, null, new int[size], null, null);
+      case DOUBLE -> new ColumnVector(kind, size, maxDefinition, definitions, repetitions, null, null, null, null, new double[size], null);
+      case BYTES -> new ColumnVector(kind, size, maxDefinition, definitions, repetitions, null, null, null, null, null, new byte[size][]);
+      default -> throw new IllegalStateException("no empty vector of kind " + kind);
+    };
+  }
+
   /** True if slot {@code i} holds a value (its definition level is the column's maximum). */
   public boolean isSet(int i) {
     return definitions == null || definitions[i] == maxDefinition;

@@ -63,18 +63,52 @@ final class RowGroupSlice {
 
   /**
    * What a read needs to know of each column chunk of one row group, in footer order, worked out
-   * once per block: the offset index, whether the chunk has a dictionary page, the dotted path.
+   * once per block: the offset index, whether the chunk has a dictionary page, the dotted path, the
+   * column index's null pages (null if the chunk has no column index), and for a number or bytes
+   * field of an attribute list's elements the position of the list's {@code key} column (else -1):
+   * where such a field has no value in the pages read, its vector is made from the key's slots.
    */
-  record Chunks(OffsetIndex[] offsets, boolean[] hasDictionary, String[] paths) {
-    static Chunks of(BlockMetaData group, OffsetIndex[] offsets) {
+  record Chunks(OffsetIndex[] offsets, boolean[] hasDictionary, String[] paths, boolean[][] nullPages, int[] listKey) {
+    static Chunks of(BlockMetaData group, List<ColumnDescriptor> schemaColumns, OffsetIndex[] offsets, boolean[][] nullPages) {
       List<ColumnChunkMetaData> chunks = group.getColumns();
       boolean[] dictionary = new boolean[chunks.size()];
       String[] paths = new String[chunks.size()];
+      Map<String, Integer> positions = new HashMap<>();
       for (int c = 0; c < chunks.size(); c++) {
         dictionary[c] = chunks.get(c).hasDictionaryPage();
         paths[c] = chunks.get(c).getPath().toDotString();
+        positions.put(paths[c], c);
       }
-      return new Chunks(offsets, dictionary, paths);
+      int[] listKey = new int[chunks.size()];
+      Arrays.fill(listKey, -1);
+      for (int c = 0; c < chunks.size() && c < schemaColumns.size(); c++) {
+        ColumnDescriptor column = schemaColumns.get(c);
+        int dot = paths[c].lastIndexOf('.');
+        Integer key = dot < 0 ? null : positions.get(paths[c].substring(0, dot + 1) + BlockSchema.KEY);
+        ColumnVector.Kind kind = ColumnVector.kindOf(column);
+        if (key != null && key != c && key < schemaColumns.size() && paths[c].substring(0, dot).endsWith(".list.element")
+            && (kind == ColumnVector.Kind.LONG || kind == ColumnVector.Kind.INT || kind == ColumnVector.Kind.DOUBLE
+                || kind == ColumnVector.Kind.BYTES)
+            && column.getMaxRepetitionLevel() == schemaColumns.get(key).getMaxRepetitionLevel()
+            && column.getMaxDefinitionLevel() == schemaColumns.get(key).getMaxDefinitionLevel() + 1) {
+          listKey[c] = key;
+        }
+      }
+      return new Chunks(offsets, dictionary, paths, nullPages, listKey);
+    }
+
+    /** True if column {@code c} has a list key and pages {@code chosen[0..n)} hold none of its values. */
+    boolean noValues(int c, int[] chosen, int n) {
+      boolean[] nulls = nullPages[c];
+      if (listKey[c] < 0 || nulls == null || n == 0) {
+        return false;
+      }
+      for (int i = 0; i < n; i++) {
+        if (chosen[i] >= nulls.length || !nulls[chosen[i]]) {
+          return false;
+        }
+      }
+      return true;
     }
   }
 
@@ -101,6 +135,7 @@ final class RowGroupSlice {
     List<Fetch> fetches = new ArrayList<>();
     List<int[]> selected = new ArrayList<>(chunks.size());
     DictionaryCache.Entry[] dictionaries = new DictionaryCache.Entry[chunks.size()];
+    boolean[] fromKey = new boolean[chunks.size()]; // made from the list key's slots, not read
     for (int c = 0; c < chunks.size(); c++) {
       if (wanted != null && !wanted[c]) {
         selected.add(new int[0]);
@@ -117,8 +152,15 @@ final class RowGroupSlice {
         }
         for (; p < pages && oi.getFirstRowIndex(p) < to[k]; p++) {
           chosen[n++] = p;
-          fetches.add(new Fetch(c, p, oi.getOffset(p), oi.getCompressedPageSize(p)));
         }
+      }
+      if (index.noValues(c, chosen, n) && (wanted == null || wanted[index.listKey()[c]])) {
+        fromKey[c] = true;
+        selected.add(new int[0]);
+        continue;
+      }
+      for (int i = 0; i < n; i++) {
+        fetches.add(new Fetch(c, chosen[i], oi.getOffset(chosen[i]), oi.getCompressedPageSize(chosen[i])));
       }
       if (n > 0 && index.hasDictionary()[c]
           && (dictionaries[c] = dictionaryCache.get(new DictionaryCache.Key(blockId, rowGroup, c))) == null) {
@@ -211,6 +253,16 @@ final class RowGroupSlice {
         vector = whole ? vector : vector.selectRows(vFrom, vTo);
       }
       out.put(index.paths()[c], vector);
+    }
+    for (int c = 0; c < chunks.size(); c++) {
+      if (fromKey[c]) {
+        ColumnDescriptor column = schemaColumns.get(c);
+        ColumnVector listKey = out.get(index.paths()[index.listKey()[c]]);
+        if (listKey == null) {
+          throw new IllegalStateException("column " + index.paths()[c] + " without its list's key column");
+        }
+        out.put(index.paths()[c], listKey.withNoValues(ColumnVector.kindOf(column), column.getMaxDefinitionLevel()));
+      }
     }
     int total = 0;
     for (int k = 0; k < from.length; k++) {

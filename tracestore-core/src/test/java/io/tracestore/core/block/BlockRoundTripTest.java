@@ -270,6 +270,69 @@ class BlockRoundTripTest {
     assertThat(checked).isEqualTo(notRead.size());
   }
 
+  @Test
+  void aListFieldWithNoValueInThePagesReadIsMadeFromItsKeysSlotsAsDecodingWouldMakeIt() throws Exception {
+    // span attribute "n" (a number) only on traces of the lower half of the id order, so the later
+    // pages of span_attrs' int field hold no value, and its dbl, bool and raw fields none at all
+    List<Span> random = new RandomSpans(10).traces(2_000, 10);
+    List<TraceId> ids = random.stream().map(Span::traceId).distinct().sorted(java.util.Comparator.comparing(TraceId::toHex)).toList();
+    java.util.Set<TraceId> lower = new java.util.HashSet<>(ids.subList(0, ids.size() / 2));
+    List<Span> spans = random.stream().map(s -> s.toBuilder().attributes(lower.contains(s.traceId())
+        ? io.tracestore.api.Attributes.builder().put("n", 7L).put("s", "x").build()
+        : io.tracestore.api.Attributes.builder().put("s", "y").build()).build()).toList();
+    BlockMeta meta = new BlockWriter(new BlockWriter.Options(100_000, 100, 10, 0.9, 3)).write(store, "t", spans);
+    Map<TraceId, List<Span>> expected = RandomSpans.byTrace(spans.stream().sorted(ORDER).toList());
+    CountingStore counting = new CountingStore(store);
+    BlockReader reader = new BlockReader(counting, meta, null, DictionaryCache.NONE);
+    TraceDirectory dir = reader.directory();
+    counting.asked.clear();
+    for (int t = 0; t < dir.traceCount(); t += 37) {
+      assertThat(reader.readTraces(new int[] {t}).get(0)).isEqualTo(expected.get(dir.traceId(t)));
+    }
+    String key = BlockWriter.dataKey("t", meta.blockId());
+    ObjectStoreInputFile file = new ObjectStoreInputFile(store, key, meta.dataSize());
+    try (org.apache.parquet.hadoop.ParquetFileReader parquet = new org.apache.parquet.hadoop.ParquetFileReader(file,
+        org.apache.parquet.TraceStoreReadOptions.create(null, CodecFactory.INSTANCE))) {
+      org.apache.parquet.hadoop.metadata.BlockMetaData group = parquet.getFooter().getBlocks().get(0);
+      List<org.apache.parquet.column.ColumnDescriptor> columns = parquet.getFooter().getFileMetaData().getSchema().getColumns();
+      int n = group.getColumns().size();
+      org.apache.parquet.internal.column.columnindex.OffsetIndex[] offsets = new org.apache.parquet.internal.column.columnindex.OffsetIndex[n];
+      boolean[][] nullPages = new boolean[n][];
+      int dbl = -1;
+      for (int c = 0; c < n; c++) {
+        org.apache.parquet.hadoop.metadata.ColumnChunkMetaData chunk = group.getColumns().get(c);
+        offsets[c] = parquet.readOffsetIndex(chunk);
+        List<Boolean> nulls = parquet.readColumnIndex(chunk).getNullPages();
+        nullPages[c] = new boolean[nulls.size()];
+        for (int p = 0; p < nulls.size(); p++) {
+          nullPages[c][p] = nulls.get(p);
+        }
+        if (chunk.getPath().toDotString().equals("span_attrs.list.element.dbl")) {
+          dbl = c;
+        }
+      }
+      // no range asked for touched the dbl field's chunk: its vectors were made, not read
+      long start = group.getColumns().get(dbl).getStartingPos();
+      long end = start + group.getColumns().get(dbl).getTotalSize();
+      assertThat(counting.asked).noneMatch(r -> r[0] < end && r[0] + r[1] > start);
+      RowGroupSlice.Chunks made = RowGroupSlice.Chunks.of(group, columns, offsets, nullPages);
+      RowGroupSlice.Chunks decoded = RowGroupSlice.Chunks.of(group, columns, offsets, new boolean[n][]);
+      long rows = group.getRowCount();
+      java.util.Random random2 = new java.util.Random(10);
+      for (int round = 0; round < 20; round++) {
+        long from = random2.nextInt((int) rows);
+        long to = Math.min(rows, from + 1 + random2.nextInt(300));
+        RowGroupSlice a = RowGroupSlice.read(store, key, group, columns, made, null, new long[] {from}, new long[] {to},
+            DictionaryCache.NONE, meta.blockId(), 0);
+        RowGroupSlice b = RowGroupSlice.read(store, key, group, columns, decoded, null, new long[] {from}, new long[] {to},
+            DictionaryCache.NONE, meta.blockId(), 0);
+        for (String path : made.paths()) {
+          ChunkChecks.assertSameSlots(path + " rows " + from + ".." + to, b.column(path), a.column(path));
+        }
+      }
+    }
+  }
+
   /** Forwards to a store, counting ranged reads and the bytes they return, and recording the ranges asked for. */
   private static final class CountingStore implements io.tracestore.spi.ObjectStore {
     final io.tracestore.spi.ObjectStore delegate;
