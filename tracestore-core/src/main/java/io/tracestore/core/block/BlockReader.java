@@ -531,21 +531,34 @@ public final class BlockReader {
       if (offsetIndexes == null) {
         List<BlockMetaData> groups = l.footer.getBlocks();
         RowGroupSlice.Chunks[] read = new RowGroupSlice.Chunks[groups.size()];
+        int[] listKey = RowGroupSlice.Chunks.listKeys(l.columns());
         InputFile file = inputFile();
         try (ParquetFileReader reader = new ParquetFileReader(file, l.footer, TraceStoreReadOptions.create(null, CodecFactory.INSTANCE), file.newStream())) {
+          // all offset indexes, then the column indexes wanted: each a run of the file, read in order
+          OffsetIndex[][] offsets = new OffsetIndex[groups.size()][];
           for (int rg = 0; rg < groups.size(); rg++) {
             List<ColumnChunkMetaData> chunks = groups.get(rg).getColumns();
-            OffsetIndex[] offsets = new OffsetIndex[chunks.size()];
-            boolean[][] nullPages = new boolean[chunks.size()][];
+            if (chunks.size() != listKey.length) {
+              throw new CorruptDataException(dataKey + ": row group " + rg + " has " + chunks.size() + " columns, the schema " + listKey.length);
+            }
+            offsets[rg] = new OffsetIndex[chunks.size()];
             for (int c = 0; c < chunks.size(); c++) {
               OffsetIndex index = reader.readOffsetIndex(chunks.get(c));
               if (index == null || index.getPageCount() == 0) {
                 throw new CorruptDataException(dataKey + ": column " + chunks.get(c).getPath() + " of row group " + rg + " has no offset index");
               }
-              offsets[c] = index;
-              nullPages[c] = nullPages(reader, chunks.get(c), index.getPageCount());
+              offsets[rg][c] = index;
             }
-            read[rg] = RowGroupSlice.Chunks.of(groups.get(rg), l.columns(), offsets, nullPages);
+          }
+          for (int rg = 0; rg < groups.size(); rg++) {
+            List<ColumnChunkMetaData> chunks = groups.get(rg).getColumns();
+            boolean[][] nullPages = new boolean[chunks.size()][];
+            for (int c = 0; c < chunks.size(); c++) {
+              if (listKey[c] >= 0) {
+                nullPages[c] = nullPages(reader, chunks.get(c), offsets[rg][c].getPageCount());
+              }
+            }
+            read[rg] = RowGroupSlice.Chunks.of(groups.get(rg), offsets[rg], nullPages, listKey);
           }
         }
         offsetIndexes = read;
@@ -555,12 +568,11 @@ public final class BlockReader {
   }
 
   /**
-   * Which pages of {@code chunk} hold no value, as its column index says, for a field of a list's
-   * elements (null for other columns, a chunk without a column index or one that disagrees with
-   * the offset index's page count).
+   * Which pages of {@code chunk} hold no value, as its column index says (null if the chunk has no
+   * column index, or one that disagrees with the offset index's page count).
    */
   private static boolean[] nullPages(ParquetFileReader reader, ColumnChunkMetaData chunk, int pages) throws IOException {
-    if (chunk.getPath().size() < 2 || chunk.getColumnIndexReference() == null) {
+    if (chunk.getColumnIndexReference() == null) {
       return null;
     }
     org.apache.parquet.internal.column.columnindex.ColumnIndex index = reader.readColumnIndex(chunk);

@@ -69,24 +69,40 @@ final class RowGroupSlice {
    * where such a field has no value in the pages read, its vector is made from the key's slots.
    */
   record Chunks(OffsetIndex[] offsets, boolean[] hasDictionary, String[] paths, boolean[][] nullPages, int[] listKey) {
-    static Chunks of(BlockMetaData group, List<ColumnDescriptor> schemaColumns, OffsetIndex[] offsets, boolean[][] nullPages) {
+    static Chunks of(BlockMetaData group, OffsetIndex[] offsets, boolean[][] nullPages, int[] listKey) {
       List<ColumnChunkMetaData> chunks = group.getColumns();
       boolean[] dictionary = new boolean[chunks.size()];
       String[] paths = new String[chunks.size()];
-      Map<String, Integer> positions = new HashMap<>();
       for (int c = 0; c < chunks.size(); c++) {
         dictionary[c] = chunks.get(c).hasDictionaryPage();
         paths[c] = chunks.get(c).getPath().toDotString();
+      }
+      if (nullPages.length != chunks.size() || listKey.length != chunks.size()) {
+        throw new IllegalArgumentException(chunks.size() + " chunks, " + nullPages.length + " null page lists, " + listKey.length + " list keys");
+      }
+      return new Chunks(offsets, dictionary, paths, nullPages, listKey);
+    }
+
+    /**
+     * Per leaf column of {@code schemaColumns}, for a number or bytes field of a list's elements
+     * (e.g. {@code span_attrs.list.element.int}) the position of the list's {@code key} column,
+     * else -1.
+     */
+    static int[] listKeys(List<ColumnDescriptor> schemaColumns) {
+      Map<String, Integer> positions = new HashMap<>();
+      String[] paths = new String[schemaColumns.size()];
+      for (int c = 0; c < paths.length; c++) {
+        paths[c] = String.join(".", schemaColumns.get(c).getPath());
         positions.put(paths[c], c);
       }
-      int[] listKey = new int[chunks.size()];
+      int[] listKey = new int[paths.length];
       Arrays.fill(listKey, -1);
-      for (int c = 0; c < chunks.size() && c < schemaColumns.size(); c++) {
+      for (int c = 0; c < paths.length; c++) {
         ColumnDescriptor column = schemaColumns.get(c);
         int dot = paths[c].lastIndexOf('.');
         Integer key = dot < 0 ? null : positions.get(paths[c].substring(0, dot + 1) + BlockSchema.KEY);
         ColumnVector.Kind kind = ColumnVector.kindOf(column);
-        if (key != null && key != c && key < schemaColumns.size() && paths[c].substring(0, dot).endsWith(".list.element")
+        if (key != null && key != c && paths[c].substring(0, dot).endsWith(".list.element")
             && (kind == ColumnVector.Kind.LONG || kind == ColumnVector.Kind.INT || kind == ColumnVector.Kind.DOUBLE
                 || kind == ColumnVector.Kind.BYTES)
             && column.getMaxRepetitionLevel() == schemaColumns.get(key).getMaxRepetitionLevel()
@@ -94,7 +110,7 @@ final class RowGroupSlice {
           listKey[c] = key;
         }
       }
-      return new Chunks(offsets, dictionary, paths, nullPages, listKey);
+      return listKey;
     }
 
     /** True if column {@code c} has a list key and pages {@code chosen[0..n)} hold none of its values. */

@@ -315,8 +315,10 @@ class BlockRoundTripTest {
       long start = group.getColumns().get(dbl).getStartingPos();
       long end = start + group.getColumns().get(dbl).getTotalSize();
       assertThat(counting.asked).noneMatch(r -> r[0] < end && r[0] + r[1] > start);
-      RowGroupSlice.Chunks made = RowGroupSlice.Chunks.of(group, columns, offsets, nullPages);
-      RowGroupSlice.Chunks decoded = RowGroupSlice.Chunks.of(group, columns, offsets, new boolean[n][]);
+      int[] listKeys = RowGroupSlice.Chunks.listKeys(columns);
+      assertThat(listKeys[dbl]).isNotNegative();
+      RowGroupSlice.Chunks made = RowGroupSlice.Chunks.of(group, offsets, nullPages, listKeys);
+      RowGroupSlice.Chunks decoded = RowGroupSlice.Chunks.of(group, offsets, new boolean[n][], listKeys);
       long rows = group.getRowCount();
       java.util.Random random2 = new java.util.Random(10);
       for (int round = 0; round < 20; round++) {
@@ -331,6 +333,39 @@ class BlockRoundTripTest {
         }
       }
     }
+  }
+
+  @Test
+  void aBlocksPageIndexesAreReadRegionByRegionInFewRangedReads() throws Exception {
+    BlockMeta meta = new BlockWriter(new BlockWriter.Options(1_000, 50, 10, 0.05, 3)).write(store, "t", new RandomSpans(11).traces(4_000, 10));
+    CountingStore counting = new CountingStore(store);
+    BlockReader reader = new BlockReader(counting, meta, null, DictionaryCache.NONE);
+    TraceDirectory dir = reader.directory();
+    long indexStart = Long.MAX_VALUE;
+    long indexEnd = 0;
+    ObjectStoreInputFile file = new ObjectStoreInputFile(store, BlockWriter.dataKey("t", meta.blockId()), meta.dataSize());
+    try (org.apache.parquet.hadoop.ParquetFileReader parquet = new org.apache.parquet.hadoop.ParquetFileReader(file,
+        org.apache.parquet.TraceStoreReadOptions.create(null, CodecFactory.INSTANCE))) {
+      assertThat(parquet.getFooter().getBlocks()).hasSizeGreaterThan(3);
+      for (org.apache.parquet.hadoop.metadata.BlockMetaData group : parquet.getFooter().getBlocks()) {
+        for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData chunk : group.getColumns()) {
+          for (org.apache.parquet.internal.hadoop.metadata.IndexReference r : new org.apache.parquet.internal.hadoop.metadata.IndexReference[] {
+              chunk.getColumnIndexReference(), chunk.getOffsetIndexReference()}) {
+            indexStart = Math.min(indexStart, r.getOffset());
+            indexEnd = Math.max(indexEnd, r.getOffset() + r.getLength());
+          }
+        }
+      }
+    }
+    int before = counting.ranges.get();
+    reader.readTraces(new int[] {0});
+    int first = counting.ranges.get() - before;
+    before = counting.ranges.get();
+    reader.readTraces(new int[] {1});
+    int second = counting.ranges.get() - before; // the data pages only: the indexes are kept
+    long chunks = (indexEnd - indexStart + ObjectStoreInputFile.CHUNK - 1) / ObjectStoreInputFile.CHUNK;
+    assertThat((long) (first - second)).as("ranged reads for %d bytes of page indexes", indexEnd - indexStart).isLessThanOrEqualTo(chunks + 2);
+    assertThat(reader.readTraces(new int[] {dir.traceCount() - 1}).get(0)).isNotEmpty();
   }
 
   /** Forwards to a store, counting ranged reads and the bytes they return, and recording the ranges asked for. */
