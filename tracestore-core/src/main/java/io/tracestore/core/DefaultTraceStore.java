@@ -65,6 +65,8 @@ final class DefaultTraceStore implements TraceStore {
   private final boolean ownsStore;
   private final TraceStoreConfig config;
   private final BlockWriter blockWriter;
+  /** Helper threads of {@link #blockWriter}; null on one core. */
+  private final java.util.concurrent.ExecutorService encoders;
   private final HeadBlock head = new HeadBlock();
   private final CopyOnWriteArrayList<Flushing> flushing = new CopyOnWriteArrayList<>();
   private final CopyOnWriteArrayList<BlockReader> blocks = new CopyOnWriteArrayList<>();
@@ -103,7 +105,16 @@ final class DefaultTraceStore implements TraceStore {
     this.ownsStore = ownsStore;
     this.config = config;
     this.closeTimeout = config.closeTimeout();
-    this.blockWriter = new BlockWriter(config.blockOptions());
+    // a block of several row groups (a big cut, a compaction) is encoded by the cutting thread and
+    // up to one helper per other core; idle helpers time out, and a busy pool leaves the work to the caller
+    int encodeHelpers = Math.max(0, Runtime.getRuntime().availableProcessors() - 1);
+    this.encoders = encodeHelpers == 0 ? null : new java.util.concurrent.ThreadPoolExecutor(0, encodeHelpers, 10, TimeUnit.SECONDS,
+        new java.util.concurrent.SynchronousQueue<>(), r -> {
+          Thread t = new Thread(r, "tracestore-encode-" + config.tenant());
+          t.setDaemon(true);
+          return t;
+        });
+    this.blockWriter = new BlockWriter(config.blockOptions(), encoders, encodeHelpers);
     // an eighth of the search budget keeps decoded dictionary pages (trace reads), the rest column vectors and blocks
     long cacheBytes = config.searchOptions().cacheBytes();
     this.dictionaryCache = new DictionaryCache(cacheBytes / 8);
@@ -843,6 +854,9 @@ final class DefaultTraceStore implements TraceStore {
       closed = true;
       metrics.close();
       searchEngine.close();
+      if (encoders != null) {
+        encoders.shutdown(); // a cut still running (given up on above) finishes its groups on its own thread
+      }
       try {
         if (wal != null) {
           appendLock.lock(); // a cut abandoned above may still roll the log under this lock

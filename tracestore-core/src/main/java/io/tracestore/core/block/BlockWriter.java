@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes spans as one block: {@code data.parquet}, then {@code meta.json} as the commit marker.
- * Thread-safe (stateless apart from its options).
+ * Thread-safe (stateless apart from its options). Given an executor, a block of several row groups
+ * has them encoded side by side (the calling thread takes part); the bytes are the same either way.
  */
 public final class BlockWriter {
   private static final Logger LOG = LoggerFactory.getLogger(BlockWriter.class);
@@ -54,9 +55,33 @@ public final class BlockWriter {
   private static final int SIZE_CHECK_ROWS = 4096;
 
   private final Options options;
+  /** Threads that help encode the row groups of one block; null: the calling thread alone. */
+  private final java.util.concurrent.Executor helpers;
+  private final int helperCount;
+  /** Buffered bytes at which a row group is cut early: {@link #ROW_GROUP_BYTES} but in tests. */
+  private final long rowGroupBytes;
 
   public BlockWriter(Options options) {
+    this(options, null, 0);
+  }
+
+  /**
+   * A writer whose blocks of several row groups are encoded by the calling thread and up to {@code
+   * helperCount} tasks run on {@code helpers} (a rejected task leaves its share to the others).
+   */
+  public BlockWriter(Options options, java.util.concurrent.Executor helpers, int helperCount) {
+    this(options, helpers, helperCount, ROW_GROUP_BYTES);
+  }
+
+  /** As {@link #BlockWriter(Options, java.util.concurrent.Executor, int)}, cutting row groups at {@code rowGroupBytes}; for tests. */
+  BlockWriter(Options options, java.util.concurrent.Executor helpers, int helperCount, long rowGroupBytes) {
+    if (helperCount < 0 || (helperCount > 0 && helpers == null)) {
+      throw new IllegalArgumentException("helperCount " + helperCount + " with executor " + helpers);
+    }
     this.options = options;
+    this.helpers = helperCount == 0 ? null : helpers;
+    this.helperCount = helperCount;
+    this.rowGroupBytes = rowGroupBytes;
   }
 
   /** Key of a block's data file. */
@@ -291,47 +316,35 @@ public final class BlockWriter {
   /**
    * Writes {@code rows} as a Parquet file: row groups of at most {@link Options#rowGroupRows()} rows
    * (or {@value #ROW_GROUP_BYTES} buffered bytes), each row shredded straight into the column
-   * writers. Returns the footer's row groups.
+   * writers. Returns the footer's row groups. With helpers, the row groups are encoded side by side
+   * into memory and written in order; if one of them reaches the byte limit (so the groups would
+   * split elsewhere) the block is encoded again one group after another.
    */
   private List<BlockMetaData> writeParquet(ByteArrayOutputFile file, MessageType schema, Map<String, String> fileMetadata,
       List<SpanRow> rows, List<DedicatedColumn> dedicatedResource, List<DedicatedColumn> dedicatedSpan, long traces)
       throws IOException {
     ParquetProperties props = properties(traces);
-    CodecFactory codecs = new CodecFactory(options.zstdLevel());
-    CompressionCodecFactory.BytesInputCompressor compressor = codecs.getCompressor(CompressionCodecName.ZSTD);
-    ParquetFileWriter fileWriter = new ParquetFileWriter(file, schema, ParquetFileWriter.Mode.CREATE, ROW_GROUP_BYTES,
+    ParquetFileWriter fileWriter = new ParquetFileWriter(file, schema, ParquetFileWriter.Mode.CREATE, rowGroupBytes,
         ParquetWriter.MAX_PADDING_SIZE_DEFAULT, null, props);
-    SpanShredder shredder = new SpanShredder(schema, dedicatedResource, dedicatedSpan);
     try {
       fileWriter.start();
-      int next = 0;
-      while (next < rows.size()) {
-        ColumnChunkPageWriteStore pages = ColumnChunkPageWriteStore.builder()
-            .withCompressorProvider(c -> compressor)
-            .withSchema(schema)
-            .withAllocator(props.getAllocator())
-            .withColumnIndexTruncateLength(props.getColumnIndexTruncateLength())
-            .withPageWriteChecksumEnabled(props.getPageWriteChecksumEnabled())
-            .build();
-        ColumnWriteStore columns = new FastColumnWriteStore(schema, pages, pages, props);
-        try {
-          shredder.startRowGroup(columns);
-          int limit = Math.min(rows.size(), next + options.rowGroupRows());
-          int count = 0;
-          while (next < limit) {
-            shredder.write(rows.get(next++));
-            columns.endRecord();
-            if (++count % SIZE_CHECK_ROWS == 0 && columns.getBufferedSize() > ROW_GROUP_BYTES) {
-              break;
-            }
+      int groups = (rows.size() + options.rowGroupRows() - 1) / options.rowGroupRows();
+      EncodedGroup[] encoded = helpers == null || groups < 2 ? null
+          : encodeSideBySide(schema, props, rows, dedicatedResource, dedicatedSpan, groups);
+      if (encoded != null) {
+        for (int g = 0; g < groups; g++) {
+          try (EncodedGroup e = encoded[g]) {
+            encoded[g] = null;
+            e.writeTo(fileWriter);
           }
-          fileWriter.startBlock(count);
-          columns.flush();
-          pages.flushToFileWriter(fileWriter);
-          fileWriter.endBlock();
-        } finally {
-          columns.close();
-          pages.close();
+        }
+      } else {
+        SpanShredder shredder = new SpanShredder(schema, dedicatedResource, dedicatedSpan);
+        for (int next = 0; next < rows.size(); ) {
+          try (EncodedGroup e = encodeGroup(schema, props, shredder, rows, next, Math.min(rows.size(), next + options.rowGroupRows()))) {
+            next += e.rows;
+            e.writeTo(fileWriter);
+          }
         }
       }
       fileWriter.end(fileMetadata);
@@ -339,10 +352,144 @@ public final class BlockWriter {
       fileWriter.abort();
       throw e;
     } finally {
-      compressor.release();
       fileWriter.close();
     }
     return fileWriter.getFooter().getBlocks();
+  }
+
+  /**
+   * Every row group of {@code rows} encoded by the calling thread and the helpers, each taking the
+   * next group not yet taken; null if a group reached the byte limit before its last row (nothing
+   * is left open then).
+   */
+  private EncodedGroup[] encodeSideBySide(MessageType schema, ParquetProperties props, List<SpanRow> rows,
+      List<DedicatedColumn> dedicatedResource, List<DedicatedColumn> dedicatedSpan, int groups) {
+    EncodedGroup[] out = new EncodedGroup[groups];
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    Runnable work = () -> {
+      SpanShredder shredder = new SpanShredder(schema, dedicatedResource, dedicatedSpan);
+      for (int g; failure.get() == null && (g = next.getAndIncrement()) < groups; ) {
+        int from = g * options.rowGroupRows();
+        try {
+          out[g] = encodeGroup(schema, props, shredder, rows, from, Math.min(rows.size(), from + options.rowGroupRows()));
+        } catch (RuntimeException | Error e) {
+          failure.compareAndSet(null, e);
+        }
+      }
+    };
+    int helping = Math.min(helperCount, groups - 1);
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(helping);
+    for (int h = 0; h < helping; h++) {
+      try {
+        helpers.execute(() -> {
+          try {
+            work.run();
+          } finally {
+            done.countDown();
+          }
+        });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        done.countDown(); // shut down: the others take its share
+      }
+    }
+    work.run();
+    boolean interrupted = false;
+    while (true) { // the helpers finish their group (CPU only): wait for them so nothing is left open
+      try {
+        done.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    boolean whole = failure.get() == null;
+    for (int g = 0; g < groups && whole; g++) {
+      whole = out[g] != null && out[g].rows == Math.min(rows.size(), (g + 1) * options.rowGroupRows()) - g * options.rowGroupRows();
+    }
+    if (!whole) {
+      for (EncodedGroup e : out) {
+        if (e != null) {
+          e.close();
+        }
+      }
+      Throwable t = failure.get();
+      if (t instanceof RuntimeException r) {
+        throw r;
+      } else if (t instanceof Error err) {
+        throw err;
+      }
+      return null; // a group reached the byte limit: encode one after another
+    }
+    return out;
+  }
+
+  /**
+   * Rows {@code [from, limit)} of {@code rows} encoded as one row group in memory, or fewer if the
+   * buffered bytes reach the row-group byte limit first ({@link EncodedGroup#rows} says how many).
+   */
+  private EncodedGroup encodeGroup(MessageType schema, ParquetProperties props, SpanShredder shredder, List<SpanRow> rows,
+      int from, int limit) {
+    CompressionCodecFactory.BytesInputCompressor compressor = new CodecFactory(options.zstdLevel()).getCompressor(CompressionCodecName.ZSTD);
+    ColumnChunkPageWriteStore pages = ColumnChunkPageWriteStore.builder()
+        .withCompressorProvider(c -> compressor)
+        .withSchema(schema)
+        .withAllocator(props.getAllocator())
+        .withColumnIndexTruncateLength(props.getColumnIndexTruncateLength())
+        .withPageWriteChecksumEnabled(props.getPageWriteChecksumEnabled())
+        .build();
+    ColumnWriteStore columns = new FastColumnWriteStore(schema, pages, pages, props);
+    EncodedGroup group = new EncodedGroup(compressor, pages, columns);
+    try {
+      shredder.startRowGroup(columns);
+      int next = from;
+      while (next < limit) {
+        shredder.write(rows.get(next++));
+        columns.endRecord();
+        if ((next - from) % SIZE_CHECK_ROWS == 0 && columns.getBufferedSize() > rowGroupBytes) {
+          break;
+        }
+      }
+      group.rows = next - from;
+      columns.flush();
+      return group;
+    } catch (RuntimeException | Error e) {
+      group.close();
+      throw e;
+    }
+  }
+
+  /** The encoded pages of one row group, held in memory until written; close releases them. */
+  private static final class EncodedGroup implements AutoCloseable {
+    private final CompressionCodecFactory.BytesInputCompressor compressor;
+    private final ColumnChunkPageWriteStore pages;
+    private final ColumnWriteStore columns;
+    private int rows;
+
+    EncodedGroup(CompressionCodecFactory.BytesInputCompressor compressor, ColumnChunkPageWriteStore pages, ColumnWriteStore columns) {
+      this.compressor = compressor;
+      this.pages = pages;
+      this.columns = columns;
+    }
+
+    void writeTo(ParquetFileWriter fileWriter) throws IOException {
+      fileWriter.startBlock(rows);
+      pages.flushToFileWriter(fileWriter);
+      fileWriter.endBlock();
+    }
+
+    @Override
+    public void close() {
+      try {
+        columns.close();
+        pages.close();
+      } finally {
+        compressor.release();
+      }
+    }
   }
 
   private static long countTraces(List<SpanRow> rows) {
@@ -359,28 +506,32 @@ public final class BlockWriter {
 
   /**
    * The most frequent (key, scalar type) pairs, most frequent first (ties by key), at most one type
-   * per key. Spans sharing a resource instance count it without rescanning it.
+   * per key. Spans sharing a resource instance count it without rescanning it. A block of more than
+   * {@link #DEDICATED_SAMPLE} spans is counted on every {@code k}-th span, {@code k} the smallest
+   * step that keeps the count at most that: the choice follows the frequencies, not exact counts.
    */
   private List<DedicatedColumn> chooseDedicated(List<SpanRow> rows, boolean resource) {
-    // per key, the uses of each scalar type (string, long, double, boolean)
+    // per key, the uses of each scalar type (string, long, double, boolean), counted over every
+    // step-th span (each standing for step spans) once a block has more than DEDICATED_SAMPLE
+    int step = Math.max(1, (rows.size() + DEDICATED_SAMPLE - 1) / DEDICATED_SAMPLE);
     Map<String, long[]> counts = new HashMap<>();
     if (resource) {
       Map<Resource, long[]> resourceUses = new java.util.IdentityHashMap<>();
       Resource last = null;
       long[] lastUses = null;
-      for (SpanRow row : rows) {
-        Resource r = row.span().resource();
+      for (int i = 0; i < rows.size(); i += step) {
+        Resource r = rows.get(i).span().resource();
         if (r != last) {
           last = r;
           lastUses = resourceUses.computeIfAbsent(r, x -> new long[1]);
         }
-        lastUses[0]++;
+        lastUses[0] += step;
       }
       resourceUses.forEach((r, n) -> count(r.attributes(), n[0], counts));
       counts.remove(Resource.SERVICE_NAME); // has its own column
     } else {
-      for (SpanRow row : rows) {
-        count(row.span().attributes(), 1, counts);
+      for (int i = 0; i < rows.size(); i += step) {
+        count(rows.get(i).span().attributes(), step, counts);
       }
     }
     long min = Math.max(1, (long) Math.ceil(rows.size() * options.minDedicatedFraction()));
@@ -403,6 +554,9 @@ public final class BlockWriter {
     }
     return chosen;
   }
+
+  /** Spans counted at most (about) when choosing dedicated columns: a larger block counts a sample. */
+  static final int DEDICATED_SAMPLE = 32_768;
 
   private static final AttributeValue.Type[] SCALAR_TYPES = {
       AttributeValue.Type.STRING, AttributeValue.Type.LONG, AttributeValue.Type.DOUBLE, AttributeValue.Type.BOOLEAN};

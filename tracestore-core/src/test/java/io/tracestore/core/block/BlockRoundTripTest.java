@@ -368,6 +368,43 @@ class BlockRoundTripTest {
     assertThat(reader.readTraces(new int[] {dir.traceCount() - 1}).get(0)).isNotEmpty();
   }
 
+  @Test
+  void rowGroupsEncodedSideBySideGiveTheSameBytesAsOneAfterAnother() throws Exception {
+    List<Span> spans = new RandomSpans(12).traces(30_000, 20);
+    BlockWriter.Options options = new BlockWriter.Options(10_000, 500, 10, 0.05, 3);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+    try {
+      // no byte limit reached; then a limit that cuts row groups early (the side-by-side encoding is dropped then)
+      for (long rowGroupBytes : new long[] {512L << 20, 16L << 10}) {
+        BlockWriter.EncodedBlock one = new BlockWriter(options, null, 0, rowGroupBytes).encode("t", spans);
+        BlockWriter.EncodedBlock side = new BlockWriter(options, pool, 3, rowGroupBytes).encode("t", spans);
+        assertThat(one.meta().rowGroups()).as("limit %d", rowGroupBytes).hasSizeGreaterThan(2);
+        assertThat(withoutBlockId(side)).as("limit %d", rowGroupBytes).isEqualTo(withoutBlockId(one));
+        assertThat(side.meta().rowGroups()).isEqualTo(one.meta().rowGroups());
+        boolean cutEarly = one.meta().rowGroups().stream().limit(one.meta().rowGroups().size() - 1).anyMatch(g -> g.rowCount() < 10_000);
+        assertThat(cutEarly).as("limit %d", rowGroupBytes).isEqualTo(rowGroupBytes < (512L << 20));
+        BlockWriter.commit(store, side);
+        List<Span> expected = new ArrayList<>(spans);
+        expected.sort(ORDER);
+        assertThat(new BlockReader(store, side.meta()).readAll()).isEqualTo(expected);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** An encoded block's data with its block id's bytes zeroed. */
+  private static byte[] withoutBlockId(BlockWriter.EncodedBlock block) {
+    byte[] id = block.meta().blockId().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] data = block.data().clone();
+    for (int i = 0; i + id.length <= data.length; i++) {
+      if (java.util.Arrays.equals(data, i, i + id.length, id, 0, id.length)) {
+        java.util.Arrays.fill(data, i, i + id.length, (byte) 0);
+      }
+    }
+    return data;
+  }
+
   /** Forwards to a store, counting ranged reads and the bytes they return, and recording the ranges asked for. */
   private static final class CountingStore implements io.tracestore.spi.ObjectStore {
     final io.tracestore.spi.ObjectStore delegate;
