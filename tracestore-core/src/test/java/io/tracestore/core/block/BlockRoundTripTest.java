@@ -239,16 +239,9 @@ class BlockRoundTripTest {
 
   @Test
   void traceReadsFetchNoPageOfTheColumnsSpansAreNotBuiltFrom() throws Exception {
-    List<Span> spans = new RandomSpans(9).traces(3_000, 20);
-    BlockMeta meta = new BlockWriter(new BlockWriter.Options(100_000, 100, 10, 0.05, 3)).write(store, "t", spans);
-    Map<TraceId, List<Span>> expected = RandomSpans.byTrace(spans.stream().sorted(ORDER).toList());
-    CountingStore counting = new CountingStore(store);
-    BlockReader reader = new BlockReader(counting, meta, null, DictionaryCache.NONE);
-    TraceDirectory dir = reader.directory();
-    counting.asked.clear();
-    for (int t = 0; t < dir.traceCount(); t += 97) {
-      assertThat(reader.readTraces(new int[] {t}).get(0)).isEqualTo(expected.get(dir.traceId(t)));
-    }
+    TracesRead read = readEveryKthTrace(new RandomSpans(9).traces(3_000, 20), new BlockWriter.Options(100_000, 100, 10, 0.05, 3), 97);
+    BlockMeta meta = read.meta();
+    CountingStore counting = read.counting();
     assertThat(counting.asked).isNotEmpty();
     ObjectStoreInputFile file = new ObjectStoreInputFile(store, BlockWriter.dataKey("t", meta.blockId()), meta.dataSize());
     java.util.Set<String> notRead = java.util.Set.of(BlockSchema.TRACE_ID, BlockSchema.NESTED_SET_LEFT, BlockSchema.NESTED_SET_RIGHT,
@@ -280,15 +273,9 @@ class BlockRoundTripTest {
     List<Span> spans = random.stream().map(s -> s.toBuilder().attributes(lower.contains(s.traceId())
         ? io.tracestore.api.Attributes.builder().put("n", 7L).put("s", "x").build()
         : io.tracestore.api.Attributes.builder().put("s", "y").build()).build()).toList();
-    BlockMeta meta = new BlockWriter(new BlockWriter.Options(100_000, 100, 10, 0.9, 3)).write(store, "t", spans);
-    Map<TraceId, List<Span>> expected = RandomSpans.byTrace(spans.stream().sorted(ORDER).toList());
-    CountingStore counting = new CountingStore(store);
-    BlockReader reader = new BlockReader(counting, meta, null, DictionaryCache.NONE);
-    TraceDirectory dir = reader.directory();
-    counting.asked.clear();
-    for (int t = 0; t < dir.traceCount(); t += 37) {
-      assertThat(reader.readTraces(new int[] {t}).get(0)).isEqualTo(expected.get(dir.traceId(t)));
-    }
+    TracesRead read = readEveryKthTrace(spans, new BlockWriter.Options(100_000, 100, 10, 0.9, 3), 37);
+    BlockMeta meta = read.meta();
+    CountingStore counting = read.counting();
     String key = BlockWriter.dataKey("t", meta.blockId());
     ObjectStoreInputFile file = new ObjectStoreInputFile(store, key, meta.dataSize());
     try (org.apache.parquet.hadoop.ParquetFileReader parquet = new org.apache.parquet.hadoop.ParquetFileReader(file,
@@ -403,6 +390,27 @@ class BlockRoundTripTest {
       }
     }
     return data;
+  }
+
+  /** A block written and the counting store its traces were read through. */
+  private record TracesRead(BlockMeta meta, CountingStore counting) {}
+
+  /**
+   * Writes {@code spans} as a block and reads every {@code k}-th trace through a counting store
+   * (each must equal its spans as written); the store's {@code asked} holds the ranges those reads
+   * asked for (not the directory's).
+   */
+  private TracesRead readEveryKthTrace(List<Span> spans, BlockWriter.Options options, int k) {
+    BlockMeta meta = new BlockWriter(options).write(store, "t", spans);
+    Map<TraceId, List<Span>> expected = RandomSpans.byTrace(spans.stream().sorted(ORDER).toList());
+    CountingStore counting = new CountingStore(store);
+    BlockReader reader = new BlockReader(counting, meta, null, DictionaryCache.NONE);
+    TraceDirectory dir = reader.directory();
+    counting.asked.clear();
+    for (int t = 0; t < dir.traceCount(); t += k) {
+      assertThat(reader.readTraces(new int[] {t}).get(0)).isEqualTo(expected.get(dir.traceId(t)));
+    }
+    return new TracesRead(meta, counting);
   }
 
   /** Forwards to a store, counting ranged reads and the bytes they return, and recording the ranges asked for. */
