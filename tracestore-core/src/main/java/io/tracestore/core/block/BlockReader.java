@@ -36,6 +36,7 @@ import org.apache.parquet.schema.MessageType;
  * so a warm lookup of an absent trace costs no I/O. Thread-safe.
  */
 public final class BlockReader {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BlockReader.class);
   private final ObjectStore store;
   private final BlockMeta meta;
   private final String dataKey;
@@ -571,11 +572,19 @@ public final class BlockReader {
    * Which pages of {@code chunk} hold no value, as its column index says (null if the chunk has no
    * column index, or one that disagrees with the offset index's page count).
    */
-  private static boolean[] nullPages(ParquetFileReader reader, ColumnChunkMetaData chunk, int pages) throws IOException {
+  private static boolean[] nullPages(ParquetFileReader reader, ColumnChunkMetaData chunk, int pages) {
     if (chunk.getColumnIndexReference() == null) {
       return null;
     }
-    org.apache.parquet.internal.column.columnindex.ColumnIndex index = reader.readColumnIndex(chunk);
+    org.apache.parquet.internal.column.columnindex.ColumnIndex index;
+    try {
+      index = reader.readColumnIndex(chunk);
+    } catch (IOException | RuntimeException e) {
+      // damaged or unreadable: only an optimization is lost (every page is fetched, as without a
+      // column index); a storage failure shows again on the pages' own fetch
+      LOG.debug("column index of {} not used: {}", chunk.getPath(), e.toString());
+      return null;
+    }
     List<Boolean> nulls = index == null ? null : index.getNullPages();
     if (nulls == null || nulls.size() != pages) {
       return null;

@@ -332,10 +332,16 @@ public final class BlockWriter {
       EncodedGroup[] encoded = helpers == null || groups < 2 ? null
           : encodeSideBySide(schema, props, rows, dedicatedResource, dedicatedSpan, groups);
       if (encoded != null) {
-        for (int g = 0; g < groups; g++) {
-          try (EncodedGroup e = encoded[g]) {
-            encoded[g] = null;
-            e.writeTo(fileWriter);
+        try {
+          for (int g = 0; g < groups; g++) {
+            encoded[g].writeTo(fileWriter);
+            encoded[g] = null; // written: its pages can go
+          }
+        } finally {
+          for (EncodedGroup e : encoded) {
+            if (e != null) {
+              e.close();
+            }
           }
         }
       } else {
@@ -367,35 +373,56 @@ public final class BlockWriter {
     EncodedGroup[] out = new EncodedGroup[groups];
     java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
     java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean cutEarly = new java.util.concurrent.atomic.AtomicBoolean();
     Runnable work = () -> {
       SpanShredder shredder = new SpanShredder(schema, dedicatedResource, dedicatedSpan);
-      for (int g; failure.get() == null && (g = next.getAndIncrement()) < groups; ) {
+      for (int g; failure.get() == null && !cutEarly.get() && (g = next.getAndIncrement()) < groups; ) {
         int from = g * options.rowGroupRows();
+        int limit = Math.min(rows.size(), from + options.rowGroupRows());
         try {
-          out[g] = encodeGroup(schema, props, shredder, rows, from, Math.min(rows.size(), from + options.rowGroupRows()));
+          out[g] = encodeGroup(schema, props, shredder, rows, from, limit);
+          if (out[g].rows < limit - from) {
+            cutEarly.set(true); // the byte limit: the groups split elsewhere, stop
+          }
         } catch (RuntimeException | Error e) {
           failure.compareAndSet(null, e);
         }
       }
     };
+    // a helper task the caller finds not yet started when its own share is done is dropped (state
+    // 0 -> 2), so the caller never waits for a pool that is busy (even with encodes of its own)
     int helping = Math.min(helperCount, groups - 1);
+    java.util.concurrent.atomic.AtomicIntegerArray state = new java.util.concurrent.atomic.AtomicIntegerArray(helping);
     java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(helping);
     for (int h = 0; h < helping; h++) {
+      int task = h;
       try {
         helpers.execute(() -> {
-          try {
-            work.run();
-          } finally {
-            done.countDown();
+          if (state.compareAndSet(task, 0, 1)) {
+            try {
+              work.run();
+            } finally {
+              done.countDown();
+            }
           }
         });
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        done.countDown(); // shut down: the others take its share
+      } catch (RuntimeException | Error e) { // rejected (shut down), or no thread to be had
+        if (state.compareAndSet(task, 0, 2)) {
+          done.countDown();
+        }
+        if (!(e instanceof java.util.concurrent.RejectedExecutionException)) {
+          failure.compareAndSet(null, e);
+        }
       }
     }
     work.run();
+    for (int h = 0; h < helping; h++) {
+      if (state.compareAndSet(h, 0, 2)) {
+        done.countDown();
+      }
+    }
     boolean interrupted = false;
-    while (true) { // the helpers finish their group (CPU only): wait for them so nothing is left open
+    while (true) { // the started helpers finish their group (CPU only): wait so nothing is left open
       try {
         done.await();
         break;
@@ -406,11 +433,7 @@ public final class BlockWriter {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
-    boolean whole = failure.get() == null;
-    for (int g = 0; g < groups && whole; g++) {
-      whole = out[g] != null && out[g].rows == Math.min(rows.size(), (g + 1) * options.rowGroupRows()) - g * options.rowGroupRows();
-    }
-    if (!whole) {
+    if (failure.get() != null || cutEarly.get()) {
       for (EncodedGroup e : out) {
         if (e != null) {
           e.close();
@@ -455,6 +478,7 @@ public final class BlockWriter {
       }
       group.rows = next - from;
       columns.flush();
+      group.release(); // pages are compressed as they are written: only the page store is needed now
       return group;
     } catch (RuntimeException | Error e) {
       group.close();
@@ -466,13 +490,26 @@ public final class BlockWriter {
   private static final class EncodedGroup implements AutoCloseable {
     private final CompressionCodecFactory.BytesInputCompressor compressor;
     private final ColumnChunkPageWriteStore pages;
-    private final ColumnWriteStore columns;
+    /** The column writers until {@link #release}: dictionaries and buffers, not needed once flushed. */
+    private ColumnWriteStore columns;
     private int rows;
 
     EncodedGroup(CompressionCodecFactory.BytesInputCompressor compressor, ColumnChunkPageWriteStore pages, ColumnWriteStore columns) {
       this.compressor = compressor;
       this.pages = pages;
       this.columns = columns;
+    }
+
+    /** Drops the column writers and the compressor's native context once every page is flushed (and compressed). Idempotent. */
+    void release() {
+      try {
+        if (columns != null) {
+          columns.close();
+          columns = null;
+        }
+      } finally {
+        compressor.release();
+      }
     }
 
     void writeTo(ParquetFileWriter fileWriter) throws IOException {
@@ -484,10 +521,9 @@ public final class BlockWriter {
     @Override
     public void close() {
       try {
-        columns.close();
-        pages.close();
+        release();
       } finally {
-        compressor.release();
+        pages.close();
       }
     }
   }
@@ -507,8 +543,9 @@ public final class BlockWriter {
   /**
    * The most frequent (key, scalar type) pairs, most frequent first (ties by key), at most one type
    * per key. Spans sharing a resource instance count it without rescanning it. A block of more than
-   * {@link #DEDICATED_SAMPLE} spans is counted on every {@code k}-th span, {@code k} the smallest
-   * step that keeps the count at most that: the choice follows the frequencies, not exact counts.
+   * {@link #DEDICATED_SAMPLE} spans is counted on one span of every {@code k} (at a pseudo-random
+   * place in each stride of {@code k}), {@code k} the smallest stride that keeps the count at most
+   * that: the choice follows the frequencies, not exact counts.
    */
   private List<DedicatedColumn> chooseDedicated(List<SpanRow> rows, boolean resource) {
     // per key, the uses of each scalar type (string, long, double, boolean), counted over every
@@ -519,7 +556,7 @@ public final class BlockWriter {
       Map<Resource, long[]> resourceUses = new java.util.IdentityHashMap<>();
       Resource last = null;
       long[] lastUses = null;
-      for (int i = 0; i < rows.size(); i += step) {
+      for (int i = sampled(0, step, rows.size()); i < rows.size(); i = sampled(i - i % step + step, step, rows.size())) {
         Resource r = rows.get(i).span().resource();
         if (r != last) {
           last = r;
@@ -530,7 +567,7 @@ public final class BlockWriter {
       resourceUses.forEach((r, n) -> count(r.attributes(), n[0], counts));
       counts.remove(Resource.SERVICE_NAME); // has its own column
     } else {
-      for (int i = 0; i < rows.size(); i += step) {
+      for (int i = sampled(0, step, rows.size()); i < rows.size(); i = sampled(i - i % step + step, step, rows.size())) {
         count(rows.get(i).span().attributes(), step, counts);
       }
     }
@@ -553,6 +590,20 @@ public final class BlockWriter {
       }
     }
     return chosen;
+  }
+
+  /**
+   * The row counted of the stride {@code [start, start + step)}: one at a pseudo-random place in it
+   * (the same for the same start), so traces of one regular shape are not counted at one position
+   * only; {@code size} (past the end) if the stride starts there.
+   */
+  private static int sampled(int start, int step, int size) {
+    if (step == 1 || start >= size) {
+      return Math.min(start, size);
+    }
+    long h = (start + 1) * 0x9E3779B97F4A7C15L;
+    h ^= h >>> 29;
+    return start + (int) Long.remainderUnsigned(h, Math.min(step, size - start));
   }
 
   /** Spans counted at most (about) when choosing dedicated columns: a larger block counts a sample. */

@@ -270,9 +270,15 @@ class BlockRoundTripTest {
     List<Span> random = new RandomSpans(10).traces(2_000, 10);
     List<TraceId> ids = random.stream().map(Span::traceId).distinct().sorted(java.util.Comparator.comparing(TraceId::toHex)).toList();
     java.util.Set<TraceId> lower = new java.util.HashSet<>(ids.subList(0, ids.size() / 2));
+    // events keep only string attributes: the int, dbl, bool and raw fields of the nested
+    // events.list.element.attrs list hold no value at all
     List<Span> spans = random.stream().map(s -> s.toBuilder().attributes(lower.contains(s.traceId())
         ? io.tracestore.api.Attributes.builder().put("n", 7L).put("s", "x").build()
-        : io.tracestore.api.Attributes.builder().put("s", "y").build()).build()).toList();
+        : io.tracestore.api.Attributes.builder().put("s", "y").build())
+        .events(s.events().stream().map(e -> new io.tracestore.api.SpanEvent(e.timeUnixNano(), e.name(),
+            io.tracestore.api.Attributes.builder().put("e", e.name()).build(), e.droppedAttributesCount())).toList())
+        .build()).toList();
+    assertThat(spans).anyMatch(s -> !s.events().isEmpty());
     TracesRead read = readEveryKthTrace(spans, new BlockWriter.Options(100_000, 100, 10, 0.9, 3), 37);
     BlockMeta meta = read.meta();
     CountingStore counting = read.counting();
@@ -286,6 +292,7 @@ class BlockRoundTripTest {
       org.apache.parquet.internal.column.columnindex.OffsetIndex[] offsets = new org.apache.parquet.internal.column.columnindex.OffsetIndex[n];
       boolean[][] nullPages = new boolean[n][];
       int dbl = -1;
+      int eventInt = -1;
       for (int c = 0; c < n; c++) {
         org.apache.parquet.hadoop.metadata.ColumnChunkMetaData chunk = group.getColumns().get(c);
         offsets[c] = parquet.readOffsetIndex(chunk);
@@ -297,26 +304,45 @@ class BlockRoundTripTest {
         if (chunk.getPath().toDotString().equals("span_attrs.list.element.dbl")) {
           dbl = c;
         }
+        if (chunk.getPath().toDotString().equals("events.list.element.attrs.list.element.int")) {
+          eventInt = c;
+        }
       }
-      // no range asked for touched the dbl field's chunk: its vectors were made, not read
-      long start = group.getColumns().get(dbl).getStartingPos();
-      long end = start + group.getColumns().get(dbl).getTotalSize();
-      assertThat(counting.asked).noneMatch(r -> r[0] < end && r[0] + r[1] > start);
+      // no range asked for touched these fields' chunks: their vectors were made, not read
+      for (int c : new int[] {dbl, eventInt}) {
+        long chunkStart = group.getColumns().get(c).getStartingPos();
+        long chunkEnd = chunkStart + group.getColumns().get(c).getTotalSize();
+        assertThat(counting.asked).as("column %d", c).noneMatch(r -> r[0] < chunkEnd && r[0] + r[1] > chunkStart);
+      }
       int[] listKeys = RowGroupSlice.Chunks.listKeys(columns);
       assertThat(listKeys[dbl]).isNotNegative();
+      assertThat(listKeys[eventInt]).isNotNegative();
       RowGroupSlice.Chunks made = RowGroupSlice.Chunks.of(group, offsets, nullPages, listKeys);
       RowGroupSlice.Chunks decoded = RowGroupSlice.Chunks.of(group, offsets, new boolean[n][], listKeys);
       long rows = group.getRowCount();
       java.util.Random random2 = new java.util.Random(10);
-      for (int round = 0; round < 20; round++) {
-        long from = random2.nextInt((int) rows);
-        long to = Math.min(rows, from + 1 + random2.nextInt(300));
-        RowGroupSlice a = RowGroupSlice.read(store, key, group, columns, made, null, new long[] {from}, new long[] {to},
-            DictionaryCache.NONE, meta.blockId(), 0);
-        RowGroupSlice b = RowGroupSlice.read(store, key, group, columns, decoded, null, new long[] {from}, new long[] {to},
-            DictionaryCache.NONE, meta.blockId(), 0);
+      for (int round = 0; round < 30; round++) {
+        // one to three ascending, disjoint ranges
+        int ranges = 1 + random2.nextInt(3);
+        long[] from = new long[ranges];
+        long[] to = new long[ranges];
+        long at = random2.nextInt((int) rows / 2);
+        for (int i = 0; i < ranges; i++) {
+          from[i] = Math.min(rows - 1, at);
+          to[i] = Math.min(rows, from[i] + 1 + random2.nextInt(200));
+          at = to[i] + random2.nextInt(400);
+          if (at >= rows) {
+            ranges = i + 1;
+            break;
+          }
+        }
+        long[] f = java.util.Arrays.copyOf(from, ranges);
+        long[] t = java.util.Arrays.copyOf(to, ranges);
+        RowGroupSlice a = RowGroupSlice.read(store, key, group, columns, made, null, f, t, DictionaryCache.NONE, meta.blockId(), 0);
+        RowGroupSlice b = RowGroupSlice.read(store, key, group, columns, decoded, null, f, t, DictionaryCache.NONE, meta.blockId(), 0);
         for (String path : made.paths()) {
-          ChunkChecks.assertSameSlots(path + " rows " + from + ".." + to, b.column(path), a.column(path));
+          ChunkChecks.assertSameSlots(path + " rows " + java.util.Arrays.toString(f) + ".." + java.util.Arrays.toString(t),
+              b.column(path), a.column(path));
         }
       }
     }
@@ -378,6 +404,21 @@ class BlockRoundTripTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD) // a wait for the tasks never run would hang
+  void anEncodeDoesNotWaitForHelperTasksItsExecutorHasNotStarted() {
+    List<Span> spans = new RandomSpans(13).traces(5_000, 20);
+    BlockWriter.Options options = new BlockWriter.Options(1_000, 200, 10, 0.05, 3);
+    // accepts tasks and runs them only when told: as a pool whose threads are all busy would
+    List<Runnable> queued = new java.util.concurrent.CopyOnWriteArrayList<>();
+    BlockWriter.EncodedBlock side = new BlockWriter(options, queued::add, 2).encode("t", spans);
+    assertThat(queued).hasSize(2);
+    BlockWriter.EncodedBlock one = new BlockWriter(options).encode("t", spans);
+    assertThat(withoutBlockId(side)).isEqualTo(withoutBlockId(one));
+    queued.forEach(Runnable::run); // started late: they find the work done and leave
+    assertThat(withoutBlockId(side)).isEqualTo(withoutBlockId(one));
   }
 
   /** An encoded block's data with its block id's bytes zeroed. */
