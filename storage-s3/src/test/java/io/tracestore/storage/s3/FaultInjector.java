@@ -37,6 +37,8 @@ final class FaultInjector implements ExecutionInterceptor {
   final AtomicInteger injectedStalls = new AtomicInteger();
   /** Answers the server itself gave that the SDK retries (5xx, 408, 429): hiccups of the test server, not injected. */
   final AtomicInteger serverRetryables = new AtomicInteger();
+  /** Request kind and status of every answer since the last reset, for failure messages. */
+  final java.util.List<String> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   FaultInjector matching(Predicate<SdkRequest> predicate) {
     this.matching = predicate;
@@ -68,6 +70,7 @@ final class FaultInjector implements ExecutionInterceptor {
     injectedFailures.set(0);
     injectedStalls.set(0);
     serverRetryables.set(0);
+    answers.clear();
   }
 
   @Override
@@ -99,7 +102,9 @@ final class FaultInjector implements ExecutionInterceptor {
     if (!fail) {
       attributes.putAttribute(FAILED, false);
       int status = context.httpResponse().statusCode();
-      if (status >= 500 || status == 408 || status == 429) {
+      answers.add(context.request().getClass().getSimpleName() + " " + status);
+      // answers the server means to be retried (409: a conditional write's conflict)
+      if (status >= 500 || status == 408 || status == 429 || status == 409) {
         serverRetryables.incrementAndGet();
       }
       return context.httpResponse();
