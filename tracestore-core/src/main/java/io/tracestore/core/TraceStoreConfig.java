@@ -80,7 +80,7 @@ public record TraceStoreConfig(
    *
    * @param cacheBytes about how much heap the search caches (decoded column chunks, small decoded
    *     blocks) may hold; 0 disables caching
-   * @param threads blocks of one search scanned at once (1 = on the caller's thread only)
+   * @param threads row groups of one search scanned at once (1 = on the caller's thread only)
    * @param maxCandidates most candidate traces one search queues at once (about 40 bytes each, at
    *     least 2): a search with more takes them in several passes, newest first, with the same
    *     result, so its memory does not grow with the number of traces it could match

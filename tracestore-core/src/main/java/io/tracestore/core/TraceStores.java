@@ -199,7 +199,7 @@ public final class TraceStores {
       return this;
     }
 
-    /** Blocks one search scans at once (default: one per core; 1 = on the caller's thread). */
+    /** Row groups one search scans at once (default: one per core; 1 = on the caller's thread). */
     public Builder searchThreads(int threads) {
       this.searchOptions = new TraceStoreConfig.SearchOptions(searchOptions.cacheBytes(), threads, searchOptions.maxCandidates());
       return this;

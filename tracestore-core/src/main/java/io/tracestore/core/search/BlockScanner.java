@@ -60,21 +60,26 @@ final class BlockScanner {
    */
   record Flags(BitSet[] decided, BitSet[] any) {}
 
-  /** The {@link Flags} of {@code block}'s traces. */
+  /** The {@link Flags} of {@code block}'s traces, its row groups scanned one after another. */
   Flags flags(BlockReader block, ScanStats stats) {
-    TraceDirectory dir = block.directory();
-    BitSet[] flags = new BitSet[leaves.size()];
-    BitSet[] any = new BitSet[leaves.size()];
-    int[][] counts = new int[leaves.size()][];
-    for (int i = 0; i < flags.length; i++) {
-      flags[i] = new BitSet(dir.traceCount());
-      if (leaves.get(i).minCount() > 1) {
-        any[i] = new BitSet(dir.traceCount());
-        counts[i] = new int[dir.traceCount()];
-      } else {
-        any[i] = flags[i];
-      }
+    boolean[] possible = possibleLeaves(block, stats);
+    if (possible == null) {
+      return noFlags(block);
     }
+    Marks marks = newMarks(block);
+    long firstRow = 0;
+    for (int rg = 0; rg < block.meta().rowGroups().size(); rg++) {
+      scanRowGroup(block, rg, firstRow, possible, marks, stats);
+      firstRow += block.meta().rowGroups().get(rg).rowCount();
+    }
+    return flags(marks);
+  }
+
+  /**
+   * Per leaf, whether {@code block}'s {@code meta.json} leaves it possible; null (and its row groups
+   * counted as pruned) if it leaves none: the block is not read at all. Reads nothing.
+   */
+  boolean[] possibleLeaves(BlockReader block, ScanStats stats) {
     boolean[] possible = new boolean[leaves.size()];
     boolean anyPossible = false;
     for (int i = 0; i < possible.length; i++) {
@@ -83,38 +88,119 @@ final class BlockScanner {
     }
     if (!anyPossible) {
       stats.rowGroupsPruned += block.meta().rowGroups().size(); // ruled out by meta.json: not even the footer is read
-      return new Flags(flags, any);
+      return null;
     }
-    long firstRow = 0;
-    for (int rg = 0; rg < block.rowGroupCount(); rg++) {
-      BlockMetaData md = block.rowGroup(rg);
-      RowGroup group = new RowGroup(block, rg, md, stats);
-      boolean read = false;
-      for (int i = 0; i < leaves.size(); i++) {
-        SpanPredicate p = leaves.get(i).predicate();
-        if (possible[i] && group.mayMatch(p)) {
-          read = true;
-          long[] rows = group.eval(p, ones(group.rows));
-          markTraces(rows, group.rows, firstRow, dir, any[i]);
-          if (counts[i] != null) {
-            countTraces(rows, firstRow, dir, counts[i]);
+    return possible;
+  }
+
+  /** The flags of a block none of whose traces can match. */
+  Flags noFlags(BlockReader block) {
+    return flags(new Marks(0, new BitSet[leaves.size()], new int[leaves.size()][]));
+  }
+
+  /**
+   * Per leaf, the traces of one block (indices into its directory, from {@code firstTrace} on)
+   * with a row that may satisfy it, and for a leaf needing more than one span the number of such
+   * rows per trace (null otherwise). Marks of different row groups are combined with {@link #add}.
+   * Not thread-safe.
+   */
+  record Marks(int firstTrace, BitSet[] any, int[][] counts) {
+    /** Adds {@code other}'s marks (of traces from at least this one's first on) to these. */
+    void add(Marks other) {
+      int shift = other.firstTrace - firstTrace;
+      for (int i = 0; i < any.length; i++) {
+        BitSet o = other.any[i];
+        for (int t = o == null ? -1 : o.nextSetBit(0); t >= 0; t = o.nextSetBit(t + 1)) {
+          any[i].set(t + shift);
+        }
+        if (other.counts[i] != null) {
+          for (int t = 0; t < other.counts[i].length; t++) {
+            counts[i][t + shift] += other.counts[i][t];
           }
         }
       }
-      if (read) {
-        stats.rowGroupsInspected++;
-      } else {
-        stats.rowGroupsPruned++;
-      }
-      firstRow += group.rows;
     }
+  }
+
+  /** Empty marks for all of {@code block}'s traces. */
+  Marks newMarks(BlockReader block) {
+    return newMarks(0, block.directory().traceCount());
+  }
+
+  /**
+   * Empty marks for the traces with rows in row group {@code rg} of {@code block}, whose first row
+   * is block row {@code firstRow}: what one row group's scan needs, however many traces the block has.
+   */
+  Marks newMarks(BlockReader block, int rg, long firstRow) {
+    TraceDirectory dir = block.directory();
+    long rows = block.meta().rowGroups().get(rg).rowCount();
+    if (rows == 0) {
+      return newMarks(0, 0);
+    }
+    int first = dir.traceAt(firstRow);
+    return newMarks(first, dir.traceAt(firstRow + rows - 1) - first + 1);
+  }
+
+  private Marks newMarks(int firstTrace, int traces) {
+    BitSet[] any = new BitSet[leaves.size()];
+    int[][] counts = new int[leaves.size()][];
+    for (int i = 0; i < any.length; i++) {
+      any[i] = new BitSet(traces);
+      if (leaves.get(i).minCount() > 1) {
+        counts[i] = new int[traces];
+      }
+    }
+    return new Marks(firstTrace, any, counts);
+  }
+
+  /**
+   * Evaluates the {@code possible} leaves on row group {@code rg} of {@code block} (its first row
+   * is block row {@code firstRow}) and adds the traces with passing rows to {@code marks}. Row
+   * groups of one block may be scanned on different threads, each into marks of its own.
+   */
+  void scanRowGroup(BlockReader block, int rg, long firstRow, boolean[] possible, Marks marks, ScanStats stats) {
+    TraceDirectory dir = block.directory();
+    BlockMetaData md = block.rowGroup(rg);
+    if (md.getRowCount() != block.meta().rowGroups().get(rg).rowCount()) {
+      throw new io.tracestore.api.CorruptDataException("block " + block.meta().blockId() + ": row group " + rg + " has "
+          + md.getRowCount() + " rows, its meta.json says " + block.meta().rowGroups().get(rg).rowCount());
+    }
+    RowGroup group = new RowGroup(block, rg, md, stats);
+    boolean read = false;
+    for (int i = 0; i < leaves.size(); i++) {
+      SpanPredicate p = leaves.get(i).predicate();
+      if (possible[i] && group.mayMatch(p)) {
+        read = true;
+        long[] rows = group.eval(p, ones(group.rows));
+        markTraces(rows, group.rows, firstRow, dir, marks.any[i], marks.firstTrace());
+        if (marks.counts[i] != null) {
+          countTraces(rows, firstRow, dir, marks.counts[i], marks.firstTrace());
+        }
+      }
+    }
+    if (read) {
+      stats.rowGroupsInspected++;
+    } else {
+      stats.rowGroupsPruned++;
+    }
+  }
+
+  /** The flags of a block's traces from the marks of all its row groups. */
+  Flags flags(Marks marks) {
+    BitSet[] flags = new BitSet[leaves.size()];
+    BitSet[] any = new BitSet[leaves.size()];
     for (int i = 0; i < flags.length; i++) {
-      if (counts[i] != null) {
-        int min = leaves.get(i).minCount();
-        for (int t = any[i].nextSetBit(0); t >= 0; t = any[i].nextSetBit(t + 1)) {
-          if (counts[i][t] >= min) {
-            flags[i].set(t);
-          }
+      any[i] = marks.any[i] == null ? new BitSet() : marks.any[i];
+      if (leaves.get(i).minCount() <= 1) {
+        flags[i] = any[i];
+        continue;
+      }
+      flags[i] = new BitSet();
+      int[] counts = marks.counts[i];
+      int min = leaves.get(i).minCount();
+      for (int t = any[i].nextSetBit(0); t >= 0 && counts != null; t = any[i].nextSetBit(t + 1)) {
+        if (counts[t] >= min) {
+          flags[i].set(t);
         }
       }
     }
@@ -202,14 +288,14 @@ final class BlockScanner {
     };
   }
 
-  /** Adds to {@code counts} one per row set in {@code bits}, for the row's trace. */
-  private static void countTraces(long[] bits, long first, TraceDirectory dir, int[] counts) {
+  /** Adds to {@code counts} (from trace {@code firstTrace} on) one per row set in {@code bits}, for the row's trace. */
+  private static void countTraces(long[] bits, long first, TraceDirectory dir, int[] counts, int firstTrace) {
     int t = dir.traceAt(first);
     for (int r = nextSetBit(bits, 0); r >= 0; r = nextSetBit(bits, r + 1)) {
       while (dir.firstRow(t + 1) <= first + r) {
         t++;
       }
-      counts[t]++;
+      counts[t - firstTrace]++;
     }
   }
 
@@ -237,8 +323,11 @@ final class BlockScanner {
     return condition.test(flags);
   }
 
-  /** Sets in {@code flags} the trace of every row set in {@code bits} (rows of a row group starting at block row {@code first}). */
-  private static void markTraces(long[] bits, int rows, long first, TraceDirectory dir, BitSet flags) {
+  /**
+   * Sets in {@code flags} (from trace {@code firstTrace} on) the trace of every row set in {@code
+   * bits} (rows of a row group starting at block row {@code first}).
+   */
+  private static void markTraces(long[] bits, int rows, long first, TraceDirectory dir, BitSet flags, int firstTrace) {
     int t = dir.traceAt(first);
     int r = nextSetBit(bits, 0);
     while (r >= 0) {
@@ -246,7 +335,7 @@ final class BlockScanner {
       while (dir.firstRow(t + 1) <= row) {
         t++;
       }
-      flags.set(t);
+      flags.set(t - firstTrace);
       long next = dir.firstRow(t + 1) - first;
       if (next >= rows) {
         break;

@@ -52,7 +52,7 @@ import java.util.PriorityQueue;
  * <p>Over a snapshot a search runs in two steps. First, without decoding any trace, {@link Planner}
  * derives the condition every match meets and {@link BlockScanner} decides it per block trace from
  * the predicate columns (blocks outside the time range and row groups ruled out by statistics are
- * skipped; blocks are scanned in parallel). Second, the surviving candidates are built, newest
+ * skipped; row groups are scanned in parallel). Second, the surviving candidates are built, newest
  * first, a chunk at a time, from cached column vectors ({@link Projection}) or whole records, and
  * evaluated exactly, until no remaining candidate can make the top {@code limit}.
  *
@@ -121,7 +121,7 @@ public final class SearchEngine implements AutoCloseable {
 
   /**
    * An engine whose caches hold at most about {@code cacheBytes} and that scans up to {@code
-   * threads} blocks of a search at once (on daemon threads it owns; {@link #close()} stops them).
+   * threads} row groups of a search at once (on daemon threads it owns; {@link #close()} stops them).
    */
   public SearchEngine(long cacheBytes, int threads) {
     this(cacheBytes, threads, CandidateQueue.DEFAULT_CAPACITY);
@@ -493,43 +493,86 @@ public final class SearchEngine implements AutoCloseable {
     return new Trace(id, new ArrayList<>(m.get(id).values()));
   }
 
-  /** The scanner's flags for every block, computed on the workers (or inline), in block order. */
+  /**
+   * The scanner's flags for every block, in block order: computed inline, or on the workers one
+   * task per row group (each into marks of its own, combined per block once all are done).
+   */
   private List<BlockScanner.Flags> scanAll(BlockScanner scanner, List<BlockReader> blocks, Scan scan, ScanStats stats) {
     List<BlockScanner.Flags> out = new ArrayList<>(blocks.size());
-    if (workers == null || blocks.size() < 2) {
+    int groups = 0;
+    for (BlockReader b : blocks) {
+      groups += b.meta().rowGroups().size();
+    }
+    if (workers == null || groups < 2) {
       for (BlockReader b : blocks) {
         scan.checkDeadline();
         out.add(scanner.flags(b, stats));
       }
       return out;
     }
-    List<java.util.concurrent.Future<BlockScanner.Flags>> futures = new ArrayList<>(blocks.size());
-    List<ScanStats> partial = new ArrayList<>(blocks.size());
-    for (BlockReader b : blocks) {
-      ScanStats own = new ScanStats();
-      partial.add(own);
-      futures.add(workers.submit(() -> {
-        scan.checkDeadline();
-        return scanner.flags(b, own);
-      }));
-    }
+    // per block: null if its meta.json rules it out, else the futures of its row groups
+    List<List<java.util.concurrent.Future<BlockScanner.Marks>>> futures = new ArrayList<>(blocks.size());
+    List<ScanStats> partial = new ArrayList<>();
     try {
-      for (java.util.concurrent.Future<BlockScanner.Flags> f : futures) {
-        out.add(f.get());
+      for (BlockReader b : blocks) {
+        boolean[] possible = scanner.possibleLeaves(b, stats);
+        if (possible == null) {
+          futures.add(null);
+          continue;
+        }
+        List<java.util.concurrent.Future<BlockScanner.Marks>> own = new ArrayList<>();
+        long firstRow = 0;
+        for (int rg = 0; rg < b.meta().rowGroups().size(); rg++) {
+          int group = rg;
+          long first = firstRow;
+          ScanStats groupStats = new ScanStats();
+          partial.add(groupStats);
+          own.add(workers.submit(() -> {
+            scan.checkDeadline();
+            BlockScanner.Marks marks = scanner.newMarks(b, group, first);
+            scanner.scanRowGroup(b, group, first, possible, marks, groupStats);
+            return marks;
+          }));
+          firstRow += b.meta().rowGroups().get(rg).rowCount();
+        }
+        futures.add(own);
+      }
+      for (int i = 0; i < blocks.size(); i++) {
+        List<java.util.concurrent.Future<BlockScanner.Marks>> own = futures.get(i);
+        if (own == null) {
+          out.add(scanner.noFlags(blocks.get(i)));
+          continue;
+        }
+        BlockScanner.Marks marks = scanner.newMarks(blocks.get(i));
+        for (java.util.concurrent.Future<BlockScanner.Marks> f : own) {
+          marks.add(f.get());
+        }
+        out.add(scanner.flags(marks));
       }
     } catch (InterruptedException e) {
-      futures.forEach(f -> f.cancel(true));
+      cancelAll(futures);
       Thread.currentThread().interrupt();
       throw new TraceStoreException("search interrupted", e);
     } catch (java.util.concurrent.ExecutionException e) {
-      futures.forEach(f -> f.cancel(true));
+      cancelAll(futures);
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
       }
       throw new TraceStoreException("search failed: " + e.getCause(), e.getCause());
+    } catch (RuntimeException e) {
+      cancelAll(futures); // e.g. a worker pool shut down by close()
+      throw e;
     }
     partial.forEach(stats::add);
     return out;
+  }
+
+  private static void cancelAll(List<List<java.util.concurrent.Future<BlockScanner.Marks>>> futures) {
+    for (List<java.util.concurrent.Future<BlockScanner.Marks>> own : futures) {
+      if (own != null) {
+        own.forEach(f -> f.cancel(true));
+      }
+    }
   }
 
   /** {@link TagDiscovery#tagNames(SearchSnapshot, TagDiscovery.BlockVectors, long, long)}, through this engine's cache. */

@@ -65,12 +65,15 @@ class DifferentialSearchTest {
       }
       long loadSeed = rnd.nextLong();
       // on disk: small row groups and pages of random sizes, so row-group and page-index pruning both
-      // have work, and a candidate queue of a few entries, so searches take their candidates in passes
+      // have work, and a candidate queue of a few entries, so searches take their candidates in passes;
+      // the in-memory store scans on the caller's thread, the directory store's row groups on 2-4 threads
       Random layout = new Random(loadSeed - 1);
-      BlockWriter.Options small = new BlockWriter.Options(50 + layout.nextInt(2_000), 5 + layout.nextInt(200), 20, 0.05, 1);
-      try (TraceStore memory = TraceStores.inMemory();
+      // (every other dataset has row groups of 5-64 rows: blocks of many row groups, scanned in parallel)
+      int rowGroupRows = layout.nextBoolean() ? 5 + layout.nextInt(60) : 50 + layout.nextInt(2_000);
+      BlockWriter.Options small = new BlockWriter.Options(rowGroupRows, 5 + layout.nextInt(200), 20, 0.05, 1);
+      try (TraceStore memory = TraceStores.builder().objectStore(new io.tracestore.core.storage.InMemoryObjectStore()).searchThreads(1).build();
           TraceStore disk = TraceStores.builder().directory(tmp.resolve("d" + d)).fsyncPolicy(FsyncPolicy.NEVER)
-              .blockOptions(small).searchMaxCandidates(2 + layout.nextInt(40)).build()) {
+              .blockOptions(small).searchMaxCandidates(2 + layout.nextInt(40)).searchThreads(2 + layout.nextInt(3)).build()) {
         long t0 = System.nanoTime();
         load(memory, traces, new Random(loadSeed));
         load(disk, traces, new Random(loadSeed + 1));
