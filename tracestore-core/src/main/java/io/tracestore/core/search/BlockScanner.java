@@ -66,9 +66,9 @@ final class BlockScanner {
     if (possible == null) {
       return noFlags(block);
     }
-    Marks marks = newMarks(block);
+    Marks marks = newMarks(block); // reads the directory: a damaged block is quarantined, with no row groups
     long firstRow = 0;
-    for (int rg = 0; rg < block.meta().rowGroups().size(); rg++) {
+    for (int rg = 0; rg < block.rowGroupCount(); rg++) {
       scanRowGroup(block, rg, firstRow, possible, marks, stats);
       firstRow += block.meta().rowGroups().get(rg).rowCount();
     }
@@ -134,7 +134,7 @@ final class BlockScanner {
   Marks newMarks(BlockReader block, int rg, long firstRow) {
     TraceDirectory dir = block.directory();
     long rows = block.meta().rowGroups().get(rg).rowCount();
-    if (rows == 0) {
+    if (rows == 0 || rg >= block.rowGroupCount()) { // an empty row group, or a damaged block read as empty
       return newMarks(0, 0);
     }
     int first = dir.traceAt(firstRow);
@@ -160,6 +160,9 @@ final class BlockScanner {
    */
   void scanRowGroup(BlockReader block, int rg, long firstRow, boolean[] possible, Marks marks, ScanStats stats) {
     TraceDirectory dir = block.directory();
+    if (rg >= block.rowGroupCount()) {
+      return; // the block is damaged (quarantined when its directory was read): it holds nothing
+    }
     BlockMetaData md = block.rowGroup(rg);
     if (md.getRowCount() != block.meta().rowGroups().get(rg).rowCount()) {
       throw new io.tracestore.api.CorruptDataException("block " + block.meta().blockId() + ": row group " + rg + " has "
