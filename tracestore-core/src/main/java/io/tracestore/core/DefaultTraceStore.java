@@ -107,7 +107,7 @@ final class DefaultTraceStore implements TraceStore {
     this.closeTimeout = config.closeTimeout();
     // a block of several row groups (a big cut, a compaction) is encoded by the cutting thread and
     // up to one helper per other core; idle helpers time out, and a busy pool leaves the work to the caller
-    int encodeHelpers = Math.max(0, Runtime.getRuntime().availableProcessors() - 1);
+    int encodeHelpers = config.encodeHelpers();
     this.encoders = encodeHelpers == 0 ? null : new java.util.concurrent.ThreadPoolExecutor(0, encodeHelpers, 10, TimeUnit.SECONDS,
         new java.util.concurrent.SynchronousQueue<>(), r -> {
           Thread t = new Thread(r, "tracestore-encode-" + config.tenant());

@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
  *     io.tracestore.api.TraceStore#compact()}); zero for never (compact explicitly instead)
  * @param closeTimeout how long {@link io.tracestore.api.TraceStore#close()} waits for storage calls
  *     in progress, then for its final cut, before it gives up
+ * @param encodeHelpers threads that help a cut or compaction encode the row groups of one block (0:
+ *     the cutting thread alone)
  */
 public record TraceStoreConfig(
     String tenant,
@@ -45,7 +47,11 @@ public record TraceStoreConfig(
     SearchOptions searchOptions,
     io.tracestore.core.catalog.TenantCatalog.Options catalogOptions,
     Duration compactionInterval,
-    Duration closeTimeout) {
+    Duration closeTimeout,
+    int encodeHelpers) {
+
+  /** Encode helpers by default: one per core but the cutting thread's. */
+  public static final int DEFAULT_ENCODE_HELPERS = Math.max(0, Runtime.getRuntime().availableProcessors() - 1);
 
   /** The tenant used when none is named (Tempo's name for it). */
   public static final String DEFAULT_TENANT = "single-tenant";
@@ -69,6 +75,9 @@ public record TraceStoreConfig(
     }
     if (closeTimeout == null || closeTimeout.isNegative()) {
       throw new IllegalArgumentException("closeTimeout must not be negative, got " + closeTimeout);
+    }
+    if (encodeHelpers < 0) {
+      throw new IllegalArgumentException("encodeThreads must be at least 1, got " + (encodeHelpers + 1));
     }
     Objects.requireNonNull(catalogOptions, "catalogOptions");
     requirePositive(catalogOptions.pollInterval(), "indexPollInterval");

@@ -63,6 +63,7 @@ public final class TraceStores {
     private TraceStoreConfig.SearchOptions searchOptions = TraceStoreConfig.SearchOptions.DEFAULT;
     private Duration compactionInterval = Duration.ofMinutes(10);
     private Duration closeTimeout = Duration.ofMinutes(1);
+    private int encodeHelpers = TraceStoreConfig.DEFAULT_ENCODE_HELPERS;
     private io.tracestore.core.catalog.TenantCatalog.Options catalogOptions = io.tracestore.core.catalog.TenantCatalog.Options.DEFAULT;
 
     private Builder() {}
@@ -199,6 +200,19 @@ public final class TraceStores {
       return this;
     }
 
+    /**
+     * Threads that encode the row groups of one block side by side in a cut or a compaction,
+     * the cutting thread included (default: one per core; 1 = the cutting thread alone, which
+     * leaves the other cores to appends and searches while ingest saturates the machine).
+     */
+    public Builder encodeThreads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("encodeThreads must be at least 1, got " + threads);
+      }
+      this.encodeHelpers = threads - 1;
+      return this;
+    }
+
     /** Row groups one search scans at once (default: one per core; 1 = on the caller's thread). */
     public Builder searchThreads(int threads) {
       this.searchOptions = new TraceStoreConfig.SearchOptions(searchOptions.cacheBytes(), threads, searchOptions.maxCandidates());
@@ -259,7 +273,7 @@ public final class TraceStores {
       }
       TraceStoreConfig config = new TraceStoreConfig(tenant, wal, fsyncPolicy, fsyncInterval, maxBlockBytes,
           maxBlockAge, traceIdle, limits, blockRetention, blockOptions, searchOptions, catalogOptions,
-          compactionInterval, closeTimeout);
+          compactionInterval, closeTimeout, encodeHelpers);
       return DefaultTraceStore.open(store, owns, config, meterProvider);
     }
   }

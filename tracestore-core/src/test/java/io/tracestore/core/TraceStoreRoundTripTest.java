@@ -1,6 +1,7 @@
 package io.tracestore.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tracestore.api.Span;
 import io.tracestore.api.Trace;
@@ -155,5 +156,41 @@ class TraceStoreRoundTripTest {
       long blockSpans = ((DefaultTraceStore) store).blockMetas().stream().mapToLong(m -> m.spanCount()).sum();
       assertThat(blockSpans).isEqualTo(spans.size());
     }
+  }
+
+  @Test
+  void encodeThreadsSetsHowManyThreadsEncodeABlocksRowGroups() throws Exception {
+    assertThatThrownBy(() -> TraceStores.builder().encodeThreads(0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("encodeThreads");
+    List<Span> spans = new RandomSpans(77).traces(3_000, 10);
+    Map<TraceId, List<Span>> expected = RandomSpans.byTrace(spans);
+    for (int threads : new int[] {1, 3}) {
+      java.util.Set<String> before = encodeThreadNames();
+      try (TraceStore store = TraceStores.builder().objectStore(new io.tracestore.core.storage.InMemoryObjectStore())
+          .tenant("enc" + threads).blockOptions(new io.tracestore.core.block.BlockWriter.Options(200, 50, 10, 0.05, 1))
+          .encodeThreads(threads).build()) {
+        store.append(spans);
+        store.flush(); // one block of many row groups
+        java.util.Set<String> started = encodeThreadNames();
+        started.removeAll(before);
+        if (threads == 1) {
+          assertThat(started).as("the cutting thread alone").isEmpty();
+        } else {
+          assertThat(started).as("helpers of %d encode threads", threads).isNotEmpty().hasSizeLessThanOrEqualTo(threads - 1);
+        }
+        assertAllTracesReadBack(store, expected, threads + " encode threads");
+      }
+    }
+  }
+
+  /** Names of live threads that help encode blocks, each with its id. */
+  private static java.util.Set<String> encodeThreadNames() {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("tracestore-encode-")) {
+        out.add(t.getName() + "#" + t.getId());
+      }
+    }
+    return out;
   }
 }
