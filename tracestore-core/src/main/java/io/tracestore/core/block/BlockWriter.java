@@ -556,7 +556,7 @@ public final class BlockWriter {
       Map<Resource, long[]> resourceUses = new java.util.IdentityHashMap<>();
       Resource last = null;
       long[] lastUses = null;
-      for (int i = sampled(0, step, rows.size()); i < rows.size(); i = sampled(i - i % step + step, step, rows.size())) {
+      for (int i : sample(rows.size(), step)) {
         Resource r = rows.get(i).span().resource();
         if (r != last) {
           last = r;
@@ -567,7 +567,7 @@ public final class BlockWriter {
       resourceUses.forEach((r, n) -> count(r.attributes(), n[0], counts));
       counts.remove(Resource.SERVICE_NAME); // has its own column
     } else {
-      for (int i = sampled(0, step, rows.size()); i < rows.size(); i = sampled(i - i % step + step, step, rows.size())) {
+      for (int i : sample(rows.size(), step)) {
         count(rows.get(i).span().attributes(), step, counts);
       }
     }
@@ -593,17 +593,19 @@ public final class BlockWriter {
   }
 
   /**
-   * The row counted of the stride {@code [start, start + step)}: one at a pseudo-random place in it
-   * (the same for the same start), so traces of one regular shape are not counted at one position
-   * only; {@code size} (past the end) if the stride starts there.
+   * One row of every stride of {@code step} rows of {@code size}, at a pseudo-random place in it
+   * (the same for the same stride), so traces of one regular shape are not counted at one position
+   * only; every row if {@code step} is 1.
    */
-  private static int sampled(int start, int step, int size) {
-    if (step == 1 || start >= size) {
-      return Math.min(start, size);
+  private static int[] sample(int size, int step) {
+    int[] out = new int[(size + step - 1) / step];
+    for (int k = 0; k < out.length; k++) {
+      int start = k * step;
+      long h = (start + 1) * 0x9E3779B97F4A7C15L;
+      h ^= h >>> 29;
+      out[k] = step == 1 ? start : start + (int) Long.remainderUnsigned(h, Math.min(step, size - start));
     }
-    long h = (start + 1) * 0x9E3779B97F4A7C15L;
-    h ^= h >>> 29;
-    return start + (int) Long.remainderUnsigned(h, Math.min(step, size - start));
+    return out;
   }
 
   /** Spans counted at most (about) when choosing dedicated columns: a larger block counts a sample. */

@@ -64,13 +64,11 @@ final class BlockScanner {
   Flags flags(BlockReader block, ScanStats stats) {
     boolean[] possible = possibleLeaves(block, stats);
     if (possible == null) {
-      return noFlags(block);
+      return noFlags();
     }
     Marks marks = newMarks(block); // reads the directory: a damaged block is quarantined, with no row groups
-    long firstRow = 0;
     for (int rg = 0; rg < block.rowGroupCount(); rg++) {
-      scanRowGroup(block, rg, firstRow, possible, marks, stats);
-      firstRow += block.meta().rowGroups().get(rg).rowCount();
+      marks.add(scanRowGroup(block, rg, possible, stats));
     }
     return flags(marks);
   }
@@ -94,8 +92,8 @@ final class BlockScanner {
   }
 
   /** The flags of a block none of whose traces can match. */
-  Flags noFlags(BlockReader block) {
-    return flags(new Marks(0, new BitSet[leaves.size()], new int[leaves.size()][]));
+  Flags noFlags() {
+    return flags(newMarks(0, 0));
   }
 
   /**
@@ -110,7 +108,7 @@ final class BlockScanner {
       int shift = other.firstTrace - firstTrace;
       for (int i = 0; i < any.length; i++) {
         BitSet o = other.any[i];
-        for (int t = o == null ? -1 : o.nextSetBit(0); t >= 0; t = o.nextSetBit(t + 1)) {
+        for (int t = o.nextSetBit(0); t >= 0; t = o.nextSetBit(t + 1)) {
           any[i].set(t + shift);
         }
         if (other.counts[i] != null) {
@@ -127,20 +125,6 @@ final class BlockScanner {
     return newMarks(0, block.directory().traceCount());
   }
 
-  /**
-   * Empty marks for the traces with rows in row group {@code rg} of {@code block}, whose first row
-   * is block row {@code firstRow}: what one row group's scan needs, however many traces the block has.
-   */
-  Marks newMarks(BlockReader block, int rg, long firstRow) {
-    TraceDirectory dir = block.directory();
-    long rows = block.meta().rowGroups().get(rg).rowCount();
-    if (rows == 0 || rg >= block.rowGroupCount()) { // an empty row group, or a damaged block read as empty
-      return newMarks(0, 0);
-    }
-    int first = dir.traceAt(firstRow);
-    return newMarks(first, dir.traceAt(firstRow + rows - 1) - first + 1);
-  }
-
   private Marks newMarks(int firstTrace, int traces) {
     BitSet[] any = new BitSet[leaves.size()];
     int[][] counts = new int[leaves.size()][];
@@ -154,20 +138,29 @@ final class BlockScanner {
   }
 
   /**
-   * Evaluates the {@code possible} leaves on row group {@code rg} of {@code block} (its first row
-   * is block row {@code firstRow}) and adds the traces with passing rows to {@code marks}. Row
-   * groups of one block may be scanned on different threads, each into marks of its own.
+   * Evaluates the {@code possible} leaves on row group {@code rg} of {@code block}: the marks of
+   * the traces with passing rows, sized to the traces of that row group, however many the block
+   * has ({@link Marks#add} them to the block's). Row groups of one block may be scanned on
+   * different threads.
    */
-  void scanRowGroup(BlockReader block, int rg, long firstRow, boolean[] possible, Marks marks, ScanStats stats) {
-    TraceDirectory dir = block.directory();
-    if (rg >= block.rowGroupCount()) {
-      return; // the block is damaged (quarantined when its directory was read): it holds nothing
+  Marks scanRowGroup(BlockReader block, int rg, boolean[] possible, ScanStats stats) {
+    TraceDirectory dir = block.directory(); // a damaged block is quarantined here, and has no row groups
+    List<BlockMeta.RowGroup> groups = block.meta().rowGroups();
+    long rowCount = groups.get(rg).rowCount();
+    if (rowCount == 0 || rg >= block.rowGroupCount()) {
+      return newMarks(0, 0);
+    }
+    long firstRow = 0;
+    for (int g = 0; g < rg; g++) {
+      firstRow += groups.get(g).rowCount();
     }
     BlockMetaData md = block.rowGroup(rg);
-    if (md.getRowCount() != block.meta().rowGroups().get(rg).rowCount()) {
+    if (md.getRowCount() != rowCount) {
       throw new io.tracestore.api.CorruptDataException("block " + block.meta().blockId() + ": row group " + rg + " has "
-          + md.getRowCount() + " rows, its meta.json says " + block.meta().rowGroups().get(rg).rowCount());
+          + md.getRowCount() + " rows, its meta.json says " + rowCount);
     }
+    int firstTrace = dir.traceAt(firstRow);
+    Marks marks = newMarks(firstTrace, dir.traceAt(firstRow + rowCount - 1) - firstTrace + 1);
     RowGroup group = new RowGroup(block, rg, md, stats);
     boolean read = false;
     for (int i = 0; i < leaves.size(); i++) {
@@ -186,14 +179,14 @@ final class BlockScanner {
     } else {
       stats.rowGroupsPruned++;
     }
+    return marks;
   }
 
   /** The flags of a block's traces from the marks of all its row groups. */
   Flags flags(Marks marks) {
     BitSet[] flags = new BitSet[leaves.size()];
-    BitSet[] any = new BitSet[leaves.size()];
+    BitSet[] any = marks.any;
     for (int i = 0; i < flags.length; i++) {
-      any[i] = marks.any[i] == null ? new BitSet() : marks.any[i];
       if (leaves.get(i).minCount() <= 1) {
         flags[i] = any[i];
         continue;
@@ -201,7 +194,7 @@ final class BlockScanner {
       flags[i] = new BitSet();
       int[] counts = marks.counts[i];
       int min = leaves.get(i).minCount();
-      for (int t = any[i].nextSetBit(0); t >= 0 && counts != null; t = any[i].nextSetBit(t + 1)) {
+      for (int t = any[i].nextSetBit(0); t >= 0; t = any[i].nextSetBit(t + 1)) {
         if (counts[t] >= min) {
           flags[i].set(t);
         }

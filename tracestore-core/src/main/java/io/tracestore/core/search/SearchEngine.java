@@ -521,26 +521,21 @@ public final class SearchEngine implements AutoCloseable {
           continue;
         }
         List<java.util.concurrent.Future<BlockScanner.Marks>> own = new ArrayList<>();
-        long firstRow = 0;
         for (int rg = 0; rg < b.meta().rowGroups().size(); rg++) {
           int group = rg;
-          long first = firstRow;
           ScanStats groupStats = new ScanStats();
           partial.add(groupStats);
           own.add(workers.submit(() -> {
             scan.checkDeadline();
-            BlockScanner.Marks marks = scanner.newMarks(b, group, first);
-            scanner.scanRowGroup(b, group, first, possible, marks, groupStats);
-            return marks;
+            return scanner.scanRowGroup(b, group, possible, groupStats);
           }));
-          firstRow += b.meta().rowGroups().get(rg).rowCount();
         }
         futures.add(own);
       }
       for (int i = 0; i < blocks.size(); i++) {
         List<java.util.concurrent.Future<BlockScanner.Marks>> own = futures.get(i);
         if (own == null) {
-          out.add(scanner.noFlags(blocks.get(i)));
+          out.add(scanner.noFlags());
           continue;
         }
         BlockScanner.Marks marks = scanner.newMarks(blocks.get(i));
