@@ -538,10 +538,13 @@ public final class SearchEngine implements AutoCloseable {
           out.add(scanner.noFlags());
           continue;
         }
-        BlockScanner.Marks marks = scanner.newMarks(blocks.get(i));
+        // the results first: an interrupted caller stops here, before it reads anything itself
+        List<BlockScanner.Marks> parts = new ArrayList<>(own.size());
         for (java.util.concurrent.Future<BlockScanner.Marks> f : own) {
-          marks.add(f.get());
+          parts.add(f.get());
         }
+        BlockScanner.Marks marks = scanner.newMarks(blocks.get(i)); // the directory the tasks read
+        parts.forEach(marks::add);
         out.add(scanner.flags(marks));
       }
     } catch (InterruptedException e) {
