@@ -33,6 +33,8 @@ final class FaultInjector implements ExecutionInterceptor {
   private volatile double failureProbability;
   private volatile long stallMillis;
   final AtomicInteger attempts = new AtomicInteger();
+  /** Attempts sent, answered or not (an attempt abandoned by its timeout has no answer). */
+  final AtomicInteger sent = new AtomicInteger();
   final AtomicInteger injectedFailures = new AtomicInteger();
   final AtomicInteger injectedStalls = new AtomicInteger();
   /** Answers the server itself gave that the SDK retries (5xx, 408, 429): hiccups of the test server, not injected. */
@@ -67,10 +69,18 @@ final class FaultInjector implements ExecutionInterceptor {
     stallsLeft.set(0);
     failureProbability = 0;
     attempts.set(0);
+    sent.set(0);
     injectedFailures.set(0);
     injectedStalls.set(0);
     serverRetryables.set(0);
     answers.clear();
+  }
+
+  @Override
+  public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+    if (matching.test(context.request())) {
+      sent.incrementAndGet();
+    }
   }
 
   @Override

@@ -26,11 +26,15 @@ class S3NetworkFaultTest {
   void open() throws IOException {
     bucket = S3TestServer.newBucket();
     proxy = new FaultyTcpProxy(S3TestServer.uri());
-    store = S3TestServer.storeBuilder(bucket).endpoint(proxy.uri()).prefix("net")
-        .apiCallAttemptTimeout(Duration.ofMillis(1500))
-        .socketTimeout(Duration.ofSeconds(30))
-        .apiCallTimeout(Duration.ofSeconds(20))
+    // a generous attempt timeout, so a slow machine does not add attempts (and connections) the
+    // tests count; the stall test builds its own impatient store
+    store = storeBuilder().apiCallAttemptTimeout(Duration.ofSeconds(20)).apiCallTimeout(Duration.ofSeconds(60))
         .build();
+  }
+
+  private S3ObjectStore.Builder storeBuilder() {
+    return S3TestServer.storeBuilder(bucket).endpoint(proxy.uri()).prefix("net")
+        .socketTimeout(Duration.ofSeconds(30));
   }
 
   @AfterEach
@@ -130,9 +134,12 @@ class S3NetworkFaultTest {
     // the proxy is new, so the first request opens the first connection: that one stalls
     proxy.stallNext(1);
     long start = System.nanoTime();
-    assertThat(store.putIfAbsent("c", "x".getBytes(UTF_8))).as("no false loser after the retry").isTrue();
+    try (S3ObjectStore impatient = storeBuilder().apiCallAttemptTimeout(Duration.ofMillis(1500))
+        .apiCallTimeout(Duration.ofSeconds(20)).build()) {
+      assertThat(impatient.putIfAbsent("c", "x".getBytes(UTF_8))).as("no false loser after the retry").isTrue();
+    }
     long millis = (System.nanoTime() - start) / 1_000_000;
-    assertThat(proxy.connections.get()).as("the retry used a new connection").isEqualTo(2);
+    assertThat(proxy.connections.get()).as("the retry used a new connection").isGreaterThanOrEqualTo(2);
     assertThat(millis).as("waited for the 1.5 s attempt timeout").isGreaterThanOrEqualTo(1_400);
     assertThat(millis).as("abandoned after the attempt timeout, not the 30 s socket timeout").isLessThan(15_000);
     assertThat(store.get("c")).isEqualTo("x".getBytes(UTF_8));
