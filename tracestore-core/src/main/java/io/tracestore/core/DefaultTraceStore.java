@@ -99,6 +99,9 @@ final class DefaultTraceStore implements TraceStore {
   /** Spans taken from the head and being written as a block, grouped by trace. */
   private record Flushing(Map<TraceId, List<Span>> byTrace) {}
 
+  /** Where background cuts and compactions wait for searches in flight. */
+  private final SearchesFirst searchesFirst;
+
   private DefaultTraceStore(ObjectStore store, boolean ownsStore, TraceStoreConfig config,
       io.opentelemetry.api.metrics.MeterProvider meterProvider) throws IOException {
     this.store = store;
@@ -114,7 +117,9 @@ final class DefaultTraceStore implements TraceStore {
           t.setDaemon(true);
           return t;
         });
-    this.blockWriter = new BlockWriter(config.blockOptions(), encoders, encodeHelpers);
+    // searches go first: cuts and compactions wait for them at their checkpoints (bounded)
+    this.searchesFirst = new SearchesFirst(config.backgroundPause());
+    this.blockWriter = new BlockWriter(config.blockOptions(), encoders, encodeHelpers, searchesFirst);
     // an eighth of the search budget keeps decoded dictionary pages (trace reads), the rest column vectors and blocks
     long cacheBytes = config.searchOptions().cacheBytes();
     this.dictionaryCache = new DictionaryCache(cacheBytes / 8);
@@ -356,7 +361,7 @@ final class DefaultTraceStore implements TraceStore {
   @Override
   public Optional<Trace> findTrace(TraceId traceId) {
     ensureOpen();
-    return metrics.query(StoreMetrics.Operation.FIND_TRACE, () -> findTraceUnmetered(traceId));
+    return searchesFirst.run(() -> metrics.query(StoreMetrics.Operation.FIND_TRACE, () -> findTraceUnmetered(traceId)));
   }
 
   private Optional<Trace> findTraceUnmetered(TraceId traceId) {
@@ -381,7 +386,7 @@ final class DefaultTraceStore implements TraceStore {
   @Override
   public SearchResult search(SearchRequest request) {
     ensureOpen();
-    return metrics.query(StoreMetrics.Operation.SEARCH, () -> searchEngine.search(request, snapshot()));
+    return searchesFirst.run(() -> metrics.query(StoreMetrics.Operation.SEARCH, () -> searchEngine.search(request, snapshot())));
   }
 
   /**
@@ -389,7 +394,11 @@ final class DefaultTraceStore implements TraceStore {
    * appended twice may be listed twice: the search merges by span id when it builds a trace.
    */
   private SearchSnapshot snapshot() {
-    Map<TraceId, List<Span>> memory = new HashMap<>();
+    int traces = head.traceCount();
+    for (Flushing f : flushing) {
+      traces += f.byTrace().size();
+    }
+    Map<TraceId, List<Span>> memory = new HashMap<>(traces + (traces >> 1) + 16); // no rehashing as it fills
     head.forEachTrace(memory::put);
     for (Flushing f : flushing) {
       f.byTrace().forEach((id, spans) -> memory.merge(id, spans, (a, b) -> {
@@ -405,13 +414,13 @@ final class DefaultTraceStore implements TraceStore {
   @Override
   public Map<String, List<String>> tagNames(long startUnixNano, long endUnixNano) {
     ensureOpen();
-    return searchEngine.tagNames(snapshot(), startUnixNano, endUnixNano);
+    return searchesFirst.run(() -> searchEngine.tagNames(snapshot(), startUnixNano, endUnixNano));
   }
 
   @Override
   public List<io.tracestore.api.AttributeValue> tagValues(String tag, long startUnixNano, long endUnixNano, int limit) {
     ensureOpen();
-    return searchEngine.tagValues(snapshot(), tag, startUnixNano, endUnixNano, limit);
+    return searchesFirst.run(() -> searchEngine.tagValues(snapshot(), tag, startUnixNano, endUnixNano, limit));
   }
 
   @Override
@@ -589,7 +598,7 @@ final class DefaultTraceStore implements TraceStore {
     }
     List<Span> spans = new ArrayList<>();
     for (BlockReader b : group) {
-      spans.addAll(b.readAll());
+      spans.addAll(b.readAll(searchesFirst));
     }
     BlockWriter.EncodedBlock encoded = blockWriter.encode(config.tenant(), spans);
     int level = 1 + group.stream().mapToInt(b -> b.meta().compactionLevel()).max().orElse(0);
@@ -729,7 +738,7 @@ final class DefaultTraceStore implements TraceStore {
         }
         long now = System.nanoTime();
         HeadBlock.Taken taken = head.take(all, now - config.traceIdle().toNanos());
-        if (taken.spans().isEmpty()) {
+        if (taken.traces().isEmpty()) {
           return;
         }
         if (wal != null) {
@@ -743,13 +752,9 @@ final class DefaultTraceStore implements TraceStore {
           }
           wal.sync();
         }
-        Map<TraceId, List<Span>> byTrace = new HashMap<>();
-        for (Span s : taken.spans()) {
-          byTrace.computeIfAbsent(s.traceId(), k -> new ArrayList<>()).add(s);
-        }
-        batch = new Flushing(byTrace);
+        batch = new Flushing(taken.traces()); // the head's views: searches keep their summaries
         flushing.add(batch);
-        head.remove(taken.spans(), now);
+        head.remove(taken.traces().keySet(), now);
       } finally {
         appendLock.unlock();
       }

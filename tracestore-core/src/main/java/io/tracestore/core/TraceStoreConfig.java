@@ -32,6 +32,8 @@ import java.util.regex.Pattern;
  *     in progress, then for its final cut, before it gives up
  * @param encodeHelpers threads that help a cut or compaction encode the row groups of one block (0:
  *     the cutting thread alone)
+ * @param backgroundPause how long a cut or compaction waits, at each of its checkpoints (every
+ *     4,096 rows), for the searches in flight to finish; zero for never
  */
 public record TraceStoreConfig(
     String tenant,
@@ -48,10 +50,14 @@ public record TraceStoreConfig(
     io.tracestore.core.catalog.TenantCatalog.Options catalogOptions,
     Duration compactionInterval,
     Duration closeTimeout,
-    int encodeHelpers) {
+    int encodeHelpers,
+    Duration backgroundPause) {
 
   /** Encode helpers by default: one per core but the cutting thread's. */
   public static final int DEFAULT_ENCODE_HELPERS = Math.max(0, Runtime.getRuntime().availableProcessors() - 1);
+
+  /** Longest wait of background work for searches, per checkpoint, by default: 250 ms. */
+  public static final Duration DEFAULT_BACKGROUND_PAUSE = Duration.ofMillis(250);
 
   /** The tenant used when none is named (Tempo's name for it). */
   public static final String DEFAULT_TENANT = "single-tenant";
@@ -78,6 +84,9 @@ public record TraceStoreConfig(
     }
     if (encodeHelpers < 0) {
       throw new IllegalArgumentException("encodeThreads must be at least 1, got " + (encodeHelpers + 1));
+    }
+    if (backgroundPause == null || backgroundPause.isNegative()) {
+      throw new IllegalArgumentException("backgroundPauseForSearches must be zero (never) or positive, got " + backgroundPause);
     }
     Objects.requireNonNull(catalogOptions, "catalogOptions");
     requirePositive(catalogOptions.pollInterval(), "indexPollInterval");

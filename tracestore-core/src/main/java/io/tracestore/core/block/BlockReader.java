@@ -598,17 +598,31 @@ public final class BlockReader {
 
   /** Every span in the block, in block order (none if the block is damaged). */
   public List<Span> readAll() {
-    return guarded(this::readAllUnguarded, List.of());
+    return readAll(Checkpoint.NONE);
   }
 
-  private List<Span> readAllUnguarded() {
+  /**
+   * As {@link #readAll()}, reaching {@code checkpoint} before each row group and every 4,096 spans
+   * (for background work that lets searches go first).
+   */
+  public List<Span> readAll(Checkpoint checkpoint) {
+    return guarded(() -> readAllUnguarded(checkpoint), List.of());
+  }
+
+  private List<Span> readAllUnguarded(Checkpoint checkpoint) {
     try {
       Loaded l = load();
       List<Span> out = new ArrayList<>((int) Math.min(Integer.MAX_VALUE, meta.spanCount()));
       List<BlockMetaData> groups = l.footer.getBlocks();
       for (int rg = 0; rg < groups.size(); rg++) {
         if (groups.get(rg).getRowCount() > 0) {
-          readRows(l, rg, new long[] {0}, new long[] {groups.get(rg).getRowCount()}, null, (range, span) -> out.add(span));
+          checkpoint.reached();
+          readRows(l, rg, new long[] {0}, new long[] {groups.get(rg).getRowCount()}, null, (range, span) -> {
+            out.add(span);
+            if ((out.size() & 4095) == 0) {
+              checkpoint.reached();
+            }
+          });
         }
       }
       return out;

@@ -60,6 +60,8 @@ public final class BlockWriter {
   private final int helperCount;
   /** Buffered bytes at which a row group is cut early: {@link #ROW_GROUP_BYTES} but in tests. */
   private final long rowGroupBytes;
+  /** Reached every {@link #SIZE_CHECK_ROWS} rows encoded. */
+  private final Checkpoint checkpoint;
 
   public BlockWriter(Options options) {
     this(options, null, 0);
@@ -70,17 +72,31 @@ public final class BlockWriter {
    * helperCount} tasks run on {@code helpers} (a rejected task leaves its share to the others).
    */
   public BlockWriter(Options options, java.util.concurrent.Executor helpers, int helperCount) {
-    this(options, helpers, helperCount, ROW_GROUP_BYTES);
+    this(options, helpers, helperCount, Checkpoint.NONE);
+  }
+
+  /**
+   * As {@link #BlockWriter(Options, java.util.concurrent.Executor, int)}, with every thread that
+   * encodes rows reaching {@code checkpoint} every {@value #SIZE_CHECK_ROWS} rows.
+   */
+  public BlockWriter(Options options, java.util.concurrent.Executor helpers, int helperCount, Checkpoint checkpoint) {
+    this(options, helpers, helperCount, checkpoint, ROW_GROUP_BYTES);
   }
 
   /** As {@link #BlockWriter(Options, java.util.concurrent.Executor, int)}, cutting row groups at {@code rowGroupBytes}; for tests. */
   BlockWriter(Options options, java.util.concurrent.Executor helpers, int helperCount, long rowGroupBytes) {
+    this(options, helpers, helperCount, Checkpoint.NONE, rowGroupBytes);
+  }
+
+  private BlockWriter(Options options, java.util.concurrent.Executor helpers, int helperCount, Checkpoint checkpoint,
+      long rowGroupBytes) {
     if (helperCount < 0 || (helperCount > 0 && helpers == null)) {
       throw new IllegalArgumentException("helperCount " + helperCount + " with executor " + helpers);
     }
     this.options = options;
     this.helpers = helperCount == 0 ? null : helpers;
     this.helperCount = helperCount;
+    this.checkpoint = java.util.Objects.requireNonNull(checkpoint, "checkpoint");
     this.rowGroupBytes = rowGroupBytes;
   }
 
@@ -472,8 +488,11 @@ public final class BlockWriter {
       while (next < limit) {
         shredder.write(rows.get(next++));
         columns.endRecord();
-        if ((next - from) % SIZE_CHECK_ROWS == 0 && columns.getBufferedSize() > rowGroupBytes) {
-          break;
+        if ((next - from) % SIZE_CHECK_ROWS == 0) {
+          if (columns.getBufferedSize() > rowGroupBytes) {
+            break;
+          }
+          checkpoint.reached();
         }
       }
       group.rows = next - from;

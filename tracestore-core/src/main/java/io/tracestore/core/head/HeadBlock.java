@@ -5,6 +5,7 @@ import io.tracestore.api.TraceId;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.RandomAccess;
@@ -29,13 +30,14 @@ public final class HeadBlock {
    * readers see a prefix of the spans: {@link #size} is written after the slot it covers, and a
    * grown array after the copy holding every slot written so far.
    */
-  private static final class TraceBuffer {
+  private static final class TraceBuffer extends SpanSummary {
     private volatile Span[] spans = new Span[4];
     private volatile int size;
     private volatile long bytes;
     private volatile long lastAppendNanos;
 
     void add(Span s, long spanBytes) {
+      add(s); // the summary, before the span is visible
       Span[] a = spans;
       int n = size;
       if (n == a.length) {
@@ -52,18 +54,27 @@ public final class HeadBlock {
     /** The spans appended so far, as an immutable view. */
     List<Span> snapshot() {
       int n = size; // before the array: an array read after it holds at least n spans
-      return new Prefix(spans, n);
+      return new Prefix(spans, n, this);
     }
   }
 
-  /** The first {@code size} spans of an array whose first {@code size} slots never change. */
-  private static final class Prefix extends AbstractList<Span> implements RandomAccess {
+  /**
+   * The first {@code size} spans of an array whose first {@code size} slots never change, and the
+   * summary of (at least) them.
+   */
+  static final class Prefix extends AbstractList<Span> implements RandomAccess {
     private final Span[] spans;
     private final int size;
+    private final SpanSummary summary;
 
-    Prefix(Span[] spans, int size) {
+    Prefix(Span[] spans, int size, SpanSummary summary) {
       this.spans = spans;
       this.size = size;
+      this.summary = summary;
+    }
+
+    SpanSummary summary() {
+      return summary;
     }
 
     @Override
@@ -148,20 +159,31 @@ public final class HeadBlock {
     return oldestAppendNanos;
   }
 
-  /** What {@link #take} removed. */
-  public record Taken(List<Span> spans, List<Span> remaining) {}
+  /**
+   * What {@link #take} removed: the spans of each trace taken (views that keep their {@link
+   * SpanSummary}), and the spans left behind.
+   */
+  public record Taken(Map<TraceId, List<Span>> traces, List<Span> remaining) {
+    /** The spans taken, trace after trace. */
+    public List<Span> spans() {
+      List<Span> all = new ArrayList<>();
+      traces.values().forEach(all::addAll);
+      return all;
+    }
+  }
 
   /**
-   * Removes the traces that have not grown since {@code idleBeforeNanos} (all traces if
-   * {@code all}), returning their spans and the spans left behind.
+   * Takes the traces that have not grown since {@code idleBeforeNanos} (all traces if
+   * {@code all}), returning their spans and the spans left behind. The head still holds them
+   * until {@link #remove}.
    */
   public Taken take(boolean all, long idleBeforeNanos) {
-    List<Span> taken = new ArrayList<>();
+    Map<TraceId, List<Span>> taken = new HashMap<>();
     List<Span> remaining = new ArrayList<>();
     for (Map.Entry<TraceId, TraceBuffer> e : traces.entrySet()) {
       TraceBuffer t = e.getValue();
       if (all || t.lastAppendNanos < idleBeforeNanos) {
-        taken.addAll(t.snapshot());
+        taken.put(e.getKey(), t.snapshot());
       } else {
         remaining.addAll(t.snapshot());
       }
@@ -170,16 +192,11 @@ public final class HeadBlock {
   }
 
   /** Forgets the given traces (after they were made readable elsewhere). */
-  public void remove(List<Span> taken, long nowNanos) {
+  public void remove(java.util.Collection<TraceId> taken, long nowNanos) {
     long removedBytes = 0;
     long removedSpans = 0;
-    TraceId lastId = null;
-    for (Span s : taken) {
-      if (s.traceId().equals(lastId)) {
-        continue;
-      }
-      lastId = s.traceId();
-      TraceBuffer t = traces.remove(s.traceId());
+    for (TraceId id : taken) {
+      TraceBuffer t = traces.remove(id);
       if (t != null) {
         removedBytes += t.bytes;
         removedSpans += t.size;

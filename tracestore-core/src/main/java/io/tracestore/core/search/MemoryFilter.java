@@ -3,6 +3,7 @@ package io.tracestore.core.search;
 import io.tracestore.api.AttributeValue;
 import io.tracestore.api.Span;
 import io.tracestore.core.block.BlockSchema;
+import io.tracestore.core.head.SpanSummary;
 import io.tracestore.core.search.plan.SpanPredicate;
 import io.tracestore.core.search.plan.StringMatcher;
 import io.tracestore.core.search.plan.TraceCondition;
@@ -14,7 +15,8 @@ import java.util.List;
  * the same widening rules as {@link BlockScanner} on columns: a missing value never passes, an
  * array or list value always may, a missing status message reads as "". So traces still in memory
  * are dropped before the exact evaluation too. The predicates are compiled once per search into
- * tests on {@link Span} fields. Not thread-safe (tests of resource attributes remember the last
+ * tests on {@link Span} fields, and into tests on a trace's {@link SpanSummary} that rule out a
+ * trace of the head without reading its spans. Not thread-safe (tests of resource attributes remember the last
  * resource): one per search, used by the searching thread.
  */
 final class MemoryFilter {
@@ -24,14 +26,23 @@ final class MemoryFilter {
     boolean test(Span s);
   }
 
+  /** A compiled {@link SpanPredicate} on a {@link SpanSummary}: may a span it covers satisfy it. */
+  @FunctionalInterface
+  private interface SummaryTest {
+    boolean may(SpanSummary s);
+  }
+
   private final SpanTest[] tests;
+  private final SummaryTest[] summaryTests;
   private final int[] minCounts;
 
   private MemoryFilter(List<TraceCondition.Exists> leaves) {
     tests = new SpanTest[leaves.size()];
+    summaryTests = new SummaryTest[leaves.size()];
     minCounts = new int[leaves.size()];
     for (int i = 0; i < tests.length; i++) {
       tests[i] = compile(leaves.get(i).predicate());
+      summaryTests[i] = summary(leaves.get(i).predicate());
       minCounts[i] = leaves.get(i).minCount();
     }
   }
@@ -43,12 +54,17 @@ final class MemoryFilter {
 
   /**
    * Per leaf: do at least its minimum count of {@code spans} pass its predicate ({@code atLeastOne}:
-   * at least one, whatever the minimum).
+   * at least one, whatever the minimum). A leaf that the spans' {@link SpanSummary} (when the head
+   * handed them out) rules out is decided without reading them.
    */
   boolean[] flags(List<Span> spans, boolean atLeastOne) {
+    SpanSummary summary = SpanSummary.of(spans);
     boolean[] out = new boolean[tests.length];
     for (int i = 0; i < out.length; i++) {
       int needed = atLeastOne ? 1 : minCounts[i];
+      if (needed > 0 && summary != null && !summaryTests[i].may(summary)) {
+        continue; // no span passes: false
+      }
       SpanTest t = tests[i];
       int count = 0;
       for (int k = 0; k < spans.size() && count < needed; k++) {
@@ -59,6 +75,102 @@ final class MemoryFilter {
       out[i] = count >= needed;
     }
     return out;
+  }
+
+  /**
+   * What a summary can rule out: durations outside their range, status codes and kinds not present,
+   * resource attributes none of the trace's resources has. Anything else may pass.
+   */
+  private static SummaryTest summary(SpanPredicate p) {
+    if (p instanceof SpanPredicate.Constant c) {
+      boolean v = c.value();
+      return s -> v;
+    }
+    if (p instanceof SpanPredicate.And a) {
+      SummaryTest[] terms = a.terms().stream().map(MemoryFilter::summary).toArray(SummaryTest[]::new);
+      return s -> {
+        for (SummaryTest t : terms) {
+          if (!t.may(s)) {
+            return false;
+          }
+        }
+        return true;
+      };
+    }
+    if (p instanceof SpanPredicate.Or o) {
+      SummaryTest[] terms = o.terms().stream().map(MemoryFilter::summary).toArray(SummaryTest[]::new);
+      return s -> {
+        for (SummaryTest t : terms) {
+          if (t.may(s)) {
+            return true;
+          }
+        }
+        return false;
+      };
+    }
+    SpanPredicate.Field field = p instanceof SpanPredicate.StringTest t ? t.field() : ((SpanPredicate.NumberTest) p).field();
+    if (field instanceof SpanPredicate.AttributeField f && f.resource()) {
+      AttributesTest test = attributesTest(p);
+      ResourceAnswers answers = new ResourceAnswers();
+      java.util.function.Predicate<io.tracestore.api.Resource> passes = r -> answers.test(r, test);
+      return s -> s.mayHaveResource(passes);
+    }
+    if (p instanceof SpanPredicate.NumberTest n && field instanceof SpanPredicate.Column c) {
+      BinaryOp op = n.op();
+      long k = n.longConstant();
+      return switch (c.name()) {
+        case BlockSchema.DURATION -> s -> mayBeInRange(s.minDurationNanos(), s.maxDurationNanos(), op, k);
+        case BlockSchema.STATUS_CODE -> s -> mayBeInMask(s.statusCodes(), op, k);
+        case BlockSchema.KIND -> s -> mayBeInMask(s.kinds(), op, k);
+        default -> s -> true;
+      };
+    }
+    return s -> true;
+  }
+
+  /**
+   * Answers of a resource test, remembered per {@link io.tracestore.api.Resource} instance in a
+   * small direct-mapped table: the head's traces share a few resources (one per service and
+   * request), so most traces reuse an answer. Used by one search's thread.
+   */
+  private static final class ResourceAnswers {
+    private final io.tracestore.api.Resource[] resources = new io.tracestore.api.Resource[64];
+    private final boolean[] answers = new boolean[64];
+
+    boolean test(io.tracestore.api.Resource r, AttributesTest test) {
+      int slot = System.identityHashCode(r) & 63;
+      if (resources[slot] != r) {
+        answers[slot] = test.test(r.attributes());
+        resources[slot] = r;
+      }
+      return answers[slot];
+    }
+  }
+
+  /** May a value in {@code [min, max]} compare with {@code k} as {@code op} asks. */
+  static boolean mayBeInRange(long min, long max, BinaryOp op, long k) {
+    if (min > max) {
+      return false;
+    }
+    return switch (op) {
+      case EQ -> min <= k && k <= max;
+      case NEQ -> min != max || min != k;
+      case LT -> min < k;
+      case LTE -> min <= k;
+      case GT -> max > k;
+      case GTE -> max >= k;
+      default -> true;
+    };
+  }
+
+  /** May a code whose bit ({@code 1 << code}) is in {@code mask} compare with {@code k} as {@code op} asks. */
+  private static boolean mayBeInMask(int mask, BinaryOp op, long k) {
+    for (int code = 0; code < 32; code++) {
+      if ((mask & (1 << code)) != 0 && Values.ordered(op, Long.compare(code, k))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static SpanTest compile(SpanPredicate p) {
@@ -99,15 +211,7 @@ final class MemoryFilter {
           default -> s -> true;
         };
       }
-      SpanPredicate.AttributeField f = (SpanPredicate.AttributeField) t.field();
-      SpanTest test = s -> {
-        AttributeValue v = attribute(f, s);
-        if (v instanceof AttributeValue.StringValue str) {
-          return m.test(str.value());
-        }
-        return v instanceof AttributeValue.ArrayValue || v instanceof AttributeValue.KeyValueListValue;
-      };
-      return f.resource() ? perResource(test) : test;
+      return attributeTest(p);
     }
     SpanPredicate.NumberTest n = (SpanPredicate.NumberTest) p;
     BinaryOp op = n.op();
@@ -120,9 +224,45 @@ final class MemoryFilter {
         default -> s -> true;
       };
     }
-    SpanPredicate.AttributeField f = (SpanPredicate.AttributeField) n.field();
-    SpanTest test = s -> {
-      AttributeValue v = attribute(f, s);
+    return attributeTest(p);
+  }
+
+  /** A test of attributes, the span's or its resource's. */
+  @FunctionalInterface
+  private interface AttributesTest {
+    boolean test(io.tracestore.api.Attributes attributes);
+  }
+
+  /** The span test of a leaf on an attribute. */
+  private static SpanTest attributeTest(SpanPredicate p) {
+    AttributesTest test = attributesTest(p);
+    SpanPredicate.AttributeField f = (SpanPredicate.AttributeField) (p instanceof SpanPredicate.StringTest t ? t.field()
+        : ((SpanPredicate.NumberTest) p).field());
+    return f.resource() ? perResource(s -> test.test(s.resource().attributes())) : s -> test.test(s.attributes());
+  }
+
+  /**
+   * A leaf on an attribute as a test of the attributes holding it: does the value pass (an array
+   * or list value always may, a missing one never does).
+   */
+  private static AttributesTest attributesTest(SpanPredicate p) {
+    if (p instanceof SpanPredicate.StringTest t) {
+      StringMatcher m = t.matcher();
+      String key = ((SpanPredicate.AttributeField) t.field()).key();
+      return a -> {
+        AttributeValue v = a.get(key).orElse(null);
+        if (v instanceof AttributeValue.StringValue str) {
+          return m.test(str.value());
+        }
+        return v instanceof AttributeValue.ArrayValue || v instanceof AttributeValue.KeyValueListValue;
+      };
+    }
+    SpanPredicate.NumberTest n = (SpanPredicate.NumberTest) p;
+    String key = ((SpanPredicate.AttributeField) n.field()).key();
+    BinaryOp op = n.op();
+    long k = n.longConstant();
+    return a -> {
+      AttributeValue v = a.get(key).orElse(null);
       if (v instanceof AttributeValue.LongValue l) {
         return n.integral() ? Values.ordered(op, Long.compare(l.value(), k)) : number(n, l.value());
       }
@@ -131,7 +271,6 @@ final class MemoryFilter {
       }
       return v instanceof AttributeValue.ArrayValue || v instanceof AttributeValue.KeyValueListValue;
     };
-    return f.resource() ? perResource(test) : test;
   }
 
   /**
@@ -172,9 +311,5 @@ final class MemoryFilter {
       return n.op() == BinaryOp.NEQ;
     }
     return Values.ordered(n.op(), Double.compare(value, n.constant()));
-  }
-
-  private static AttributeValue attribute(SpanPredicate.AttributeField f, Span s) {
-    return (f.resource() ? s.resource().attributes() : s.attributes()).get(f.key()).orElse(null);
   }
 }

@@ -421,6 +421,21 @@ class BlockRoundTripTest {
     assertThat(withoutBlockId(side)).isEqualTo(withoutBlockId(one));
   }
 
+  @Test
+  void encodingAndReadingWholeBlocksReachTheirCheckpointEveryFewThousandRows() {
+    List<Span> spans = new RandomSpans(14).traces(1_000, 20); // about 10,000 spans
+    java.util.concurrent.atomic.AtomicInteger reached = new java.util.concurrent.atomic.AtomicInteger();
+    Checkpoint counting = reached::incrementAndGet;
+    BlockWriter.EncodedBlock block = new BlockWriter(BlockWriter.Options.DEFAULT, null, 0, counting).encode("t", spans);
+    int rows = (int) block.meta().spanCount();
+    assertThat(reached.get()).as("%d rows encoded", rows).isEqualTo(rows / 4096);
+    BlockWriter.commit(store, block);
+    reached.set(0);
+    List<Span> read = new BlockReader(store, block.meta()).readAll(counting);
+    assertThat(read).hasSize(rows);
+    assertThat(reached.get()).as("one per row group and per 4,096 spans read").isEqualTo(block.meta().rowGroups().size() + rows / 4096);
+  }
+
   /** An encoded block's data with its block id's bytes zeroed. */
   private static byte[] withoutBlockId(BlockWriter.EncodedBlock block) {
     byte[] id = block.meta().blockId().getBytes(java.nio.charset.StandardCharsets.UTF_8);

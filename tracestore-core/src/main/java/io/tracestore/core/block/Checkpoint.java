@@ -1,0 +1,16 @@
+package io.tracestore.core.block;
+
+/**
+ * A point in long background block work (encoding a cut or a compaction's output, reading a
+ * compaction's inputs) where the work may wait for something more urgent, such as searches in
+ * flight. Called every few thousand rows by the thread doing the work. Implementations decide
+ * whether and how long to wait, must bound the wait, and must be thread-safe.
+ */
+@FunctionalInterface
+public interface Checkpoint {
+  /** Never waits. */
+  Checkpoint NONE = () -> {};
+
+  /** Called by the working thread between rows; may block for a while. */
+  void reached();
+}

@@ -1,0 +1,125 @@
+package io.tracestore.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class SearchesFirstTest {
+
+  @Test
+  void aCheckpointDoesNotWaitWithoutASearchInFlight() {
+    SearchesFirst gate = new SearchesFirst(Duration.ofSeconds(30));
+    long t0 = System.nanoTime();
+    for (int i = 0; i < 1000; i++) {
+      gate.reached();
+    }
+    assertThat(gate.waits()).isZero();
+    assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(5));
+  }
+
+  @Test
+  void aCheckpointWaitsForTheSearchInFlightAndGoesOnWhenItEnds() throws Exception {
+    SearchesFirst gate = new SearchesFirst(Duration.ofSeconds(30));
+    CountDownLatch searching = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    Thread search = new Thread(() -> gate.run(() -> {
+      searching.countDown();
+      await(finish);
+      return null;
+    }));
+    search.start();
+    searching.await();
+    AtomicLong passedAt = new AtomicLong();
+    Thread background = new Thread(() -> {
+      gate.reached();
+      passedAt.set(System.nanoTime());
+    });
+    background.start();
+    background.join(300);
+    assertThat(background.isAlive()).as("waiting while the search runs").isTrue();
+    long ended = System.nanoTime();
+    finish.countDown();
+    background.join(10_000);
+    search.join(10_000);
+    assertThat(background.isAlive()).isFalse();
+    assertThat(passedAt.get()).as("went on after the search ended").isGreaterThanOrEqualTo(ended);
+    assertThat(gate.waits()).isEqualTo(1);
+  }
+
+  @Test
+  void aWaitIsBoundedAndTheWorkThenRunsAsLongBeforeWaitingAgain() throws Exception {
+    SearchesFirst gate = new SearchesFirst(Duration.ofMillis(200));
+    CountDownLatch searching = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    Thread search = new Thread(() -> gate.run(() -> {
+      searching.countDown();
+      await(finish);
+      return null;
+    }));
+    search.start();
+    try {
+      searching.await();
+      long t0 = System.nanoTime();
+      gate.reached();
+      long waited = System.nanoTime() - t0;
+      assertThat(waited).as("waited about the bound").isBetween(TimeUnit.MILLISECONDS.toNanos(190), TimeUnit.SECONDS.toNanos(10));
+      long t1 = System.nanoTime();
+      gate.reached();
+      if (System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(390)) { // still inside the run that must follow
+        assertThat(System.nanoTime() - t1).as("no second wait right after a bounded one").isLessThan(TimeUnit.MILLISECONDS.toNanos(150));
+        assertThat(gate.waits()).isEqualTo(1);
+      }
+    } finally {
+      finish.countDown();
+      search.join(10_000);
+    }
+  }
+
+  @Test
+  void aZeroPauseNeverWaitsAndAnInterruptEndsAWaitAndIsKept() throws Exception {
+    SearchesFirst never = new SearchesFirst(Duration.ZERO);
+    SearchesFirst gate = new SearchesFirst(Duration.ofSeconds(30));
+    CountDownLatch searching = new CountDownLatch(2);
+    CountDownLatch finish = new CountDownLatch(1);
+    Thread search = new Thread(() -> never.run(() -> gate.run(() -> {
+      searching.countDown();
+      searching.countDown();
+      await(finish);
+      return null;
+    })));
+    search.start();
+    try {
+      searching.await();
+      never.reached();
+      assertThat(never.waits()).isZero();
+      boolean[] interrupted = new boolean[1];
+      Thread background = new Thread(() -> {
+        gate.reached();
+        interrupted[0] = Thread.currentThread().isInterrupted();
+      });
+      background.start();
+      background.join(200);
+      background.interrupt();
+      background.join(10_000);
+      assertThat(background.isAlive()).isFalse();
+      assertThat(interrupted[0]).isTrue();
+    } finally {
+      finish.countDown();
+      search.join(10_000);
+    }
+    assertThatThrownBy(() -> new SearchesFirst(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
