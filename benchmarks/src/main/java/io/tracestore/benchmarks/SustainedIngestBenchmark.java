@@ -64,7 +64,7 @@ import java.util.stream.Stream;
  *
  * <p>Run: {@code java -Xmx8g -cp benchmarks/target/benchmarks.jar io.tracestore.benchmarks.SustainedIngestBenchmark [spans]}
  * with optional {@code -Dappenders=2 -Dbatch=1000 -Dpool=200 -Dinterval=5 -DqueryEvery=5
- * -DcompactEvery=20 -DidleReps=10 -DmaxBlockBytes=134217728 -DliveFactor=2 -DmaxLiveTraces=-1 (auto: liveFactor
+ * -DcompactEvery=20 -DidleReps=10 -DbackgroundPauseMs=250 (0: cuts and compactions never wait for searches) -DmaxBlockBytes=134217728 -DliveFactor=2 -DmaxLiveTraces=-1 (auto: liveFactor
  * blocks of traces; 0 = no limit) -Ddir=/path -Dkeep=false}.
  */
 public final class SustainedIngestBenchmark {
@@ -154,11 +154,15 @@ public final class SustainedIngestBenchmark {
     CapturingMeters meters = new CapturingMeters();
     TraceStoreConfig.Limits limits = new TraceStoreConfig.Limits(TraceStoreConfig.Limits.DEFAULT.maxSpanBytes(),
         TraceStoreConfig.Limits.DEFAULT.maxTraceBytes(), 0, 0, maxLiveTraces);
+    Duration backgroundPause = Duration.ofMillis(Long.getLong("backgroundPauseMs",
+        TraceStoreConfig.DEFAULT_BACKGROUND_PAUSE.toMillis()));
     TraceStore store = TraceStores.builder().directory(dir).fsyncPolicy(FsyncPolicy.INTERVAL)
         .maxBlockBytes(maxBlockBytes).limits(limits).meterProvider(meters.provider())
+        .backgroundPauseForSearches(backgroundPause)
         .compactionInterval(explicitCompaction ? Duration.ZERO : Duration.ofMillis((long) (compactEvery * 1000))).build();
-    System.out.printf("compaction: %s, every %.0f s%n", explicitCompaction ? "explicit compact() calls" : "the store's background compactor",
-        compactEvery);
+    System.out.printf("compaction: %s, every %.0f s; background work waits up to %d ms for searches in flight%n",
+        explicitCompaction ? "explicit compact() calls" : "the store's background compactor", compactEvery,
+        backgroundPause.toMillis());
 
     AtomicLong nextBatch = new AtomicLong();
     AtomicLong ingested = new AtomicLong();

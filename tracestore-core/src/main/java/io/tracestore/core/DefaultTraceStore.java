@@ -390,6 +390,22 @@ final class DefaultTraceStore implements TraceStore {
   }
 
   /**
+   * After a cut or compaction made {@code block} (null: none), outside the cut lock: loads on the
+   * background thread its footer and trace directory, which the next search would otherwise load
+   * first. Not while closing. Best effort: a failure is left for a search to meet and report.
+   */
+  private void prepareSearches(BlockReader block) {
+    if (block == null || closing) {
+      return;
+    }
+    try {
+      block.directory();
+    } catch (RuntimeException e) {
+      LOG.debug("could not load the directory of new block {}: {}", block.meta().blockId(), e.toString());
+    }
+  }
+
+  /**
    * The spans in memory (head and blocks being cut) by trace, and the committed blocks. A span
    * appended twice may be listed twice: the search merges by span id when it builds a trace.
    */
@@ -613,19 +629,22 @@ final class DefaultTraceStore implements TraceStore {
       LOG.warn("compacted block {} was superseded: its inputs were replaced or quarantined while it ran", meta.blockId());
       return 0;
     }
+    BlockReader made = null;
     cutLock.lock();
     try {
       if (blocks.stream().noneMatch(b -> b.meta().blockId().equals(meta.blockId()))) {
-        blocks.add(reader(meta)); // before the inputs leave: no reader misses a span (a poll may have added it already)
+        made = reader(meta);
+        blocks.add(made); // before the inputs leave: no reader misses a span (a poll may have added it already)
       }
       blocks.removeAll(group);
       metrics.blocksCompacted(group.size());
       retire(group);
       LOG.debug("compacted {} blocks into {} ({} spans)", group.size(), meta.blockId(), meta.spanCount());
-      return group.size() - 1;
     } finally {
       cutLock.unlock();
     }
+    prepareSearches(made);
+    return group.size() - 1;
   }
 
   /** Deletes blocks, meta first, so a crash midway leaves data without meta (ignored), never the reverse. */
@@ -727,6 +746,7 @@ final class DefaultTraceStore implements TraceStore {
    * was to be cut.
    */
   private void cut(boolean all) {
+    BlockReader made = null;
     cutLock.lock();
     try {
       Flushing batch;
@@ -762,7 +782,8 @@ final class DefaultTraceStore implements TraceStore {
       batch.byTrace().values().forEach(spans::addAll);
       try {
         BlockMeta meta = catalog.commit(blockWriter.encode(config.tenant(), spans), List.of());
-        blocks.add(reader(meta));
+        made = reader(meta);
+        blocks.add(made);
         flushing.remove(batch);
         if (wal != null) {
           wal.deleteSegmentsBefore(nextSegment);
@@ -786,6 +807,7 @@ final class DefaultTraceStore implements TraceStore {
     } finally {
       cutLock.unlock();
     }
+    prepareSearches(made);
   }
 
   /**
@@ -821,6 +843,7 @@ final class DefaultTraceStore implements TraceStore {
       appendLock.unlock();
     }
     maintenance.shutdown();
+    searchesFirst.stop(); // closing: background work and the final cut no longer wait for searches
     java.util.concurrent.FutureTask<Void> finalWork = new java.util.concurrent.FutureTask<>(() -> {
       try {
         cut(true);

@@ -8,18 +8,20 @@ import java.util.function.Supplier;
 /**
  * Lets searches go before background block work. Searches run through {@link #run}; cuts and
  * compactions call {@link #reached()} at their checkpoints, and while a search is in flight they
- * wait there until no search is, but at most {@code maxPause} per wait. After a wait cut short by
- * that bound, the work runs at least {@code maxPause} before it waits again, so searches back to
- * back still leave it half the time (and appends are never starved of cuts for long).
+ * wait there until no search is, but at most {@code maxPause} per wait. After a wait of any
+ * length, the work runs at least as long before it waits again, so however searches follow one
+ * another it keeps at least half the time (and appends are never starved of cuts).
  *
  * <p>Thread-safe. A waiting thread that is interrupted stops waiting and keeps its interrupt.
+ * After {@link #stop} nothing waits.
  */
 final class SearchesFirst implements Checkpoint {
   private final long maxPauseNanos;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Object lock = new Object();
-  /** {@link System#nanoTime} before which {@link #reached} does not wait (after a wait that hit the bound). */
+  /** {@link System#nanoTime} before which {@link #reached} does not wait: as long after a wait as it lasted. */
   private volatile long noWaitBefore = System.nanoTime();
+  private volatile boolean stopped;
   private final AtomicInteger waits = new AtomicInteger();
 
   /** {@code maxPause} zero: background work never waits. */
@@ -46,25 +48,35 @@ final class SearchesFirst implements Checkpoint {
 
   @Override
   public void reached() {
-    if (maxPauseNanos == 0 || inFlight.get() == 0 || System.nanoTime() - noWaitBefore < 0) {
+    if (maxPauseNanos == 0 || stopped || inFlight.get() == 0 || System.nanoTime() - noWaitBefore < 0) {
       return;
     }
     waits.incrementAndGet();
-    long deadline = System.nanoTime() + maxPauseNanos;
-    synchronized (lock) {
-      while (inFlight.get() > 0) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          noWaitBefore = System.nanoTime() + maxPauseNanos;
-          return;
-        }
-        try {
+    long start = System.nanoTime();
+    long deadline = start + maxPauseNanos;
+    try {
+      synchronized (lock) {
+        while (inFlight.get() > 0 && !stopped) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            return;
+          }
           lock.wait(left / 1_000_000, (int) (left % 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
         }
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      long end = System.nanoTime();
+      noWaitBefore = end + (end - start);
+    }
+  }
+
+  /** Ends every wait and lets nothing wait again (the store is closing). */
+  void stop() {
+    stopped = true;
+    synchronized (lock) {
+      lock.notifyAll();
     }
   }
 

@@ -217,9 +217,9 @@ public final class TraceStores {
     /**
      * Searches go first: while one is in flight, the store's background cuts and compactions wait
      * at their next checkpoint (every 4,096 rows) until no search is, but at most {@code maxPause}
-     * per wait (default 250 ms); after a wait that long they run at least as long again before the
-     * next, so back-to-back searches still leave them half the time. {@link Duration#ZERO}: they
-     * never wait. On a machine that ingest keeps busy this keeps search latency near that of an
+     * per wait (default 250 ms); after a wait they run at least as long as it lasted before the
+     * next, so however searches follow one another they keep at least half the time; a closing
+     * store's work does not wait. {@link Duration#ZERO}: they never wait. On a machine that ingest keeps busy this keeps search latency near that of an
      * idle store, at the cost of cutting a little later.
      */
     public Builder backgroundPauseForSearches(Duration maxPause) {

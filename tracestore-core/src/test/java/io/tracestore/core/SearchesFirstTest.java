@@ -81,6 +81,64 @@ class SearchesFirstTest {
   }
 
   @Test
+  void afterAShortWaitTheWorkRunsAsLongBeforeWaitingAgainAndStopEndsAWait() throws Exception {
+    SearchesFirst gate = new SearchesFirst(Duration.ofSeconds(5));
+    CountDownLatch first = new CountDownLatch(1);
+    Thread search = new Thread(() -> gate.run(() -> {
+      first.countDown();
+      sleep(300);
+      return null;
+    }));
+    search.start();
+    first.await();
+    long t0 = System.nanoTime();
+    gate.reached(); // waits for the ~300 ms search
+    long waited = System.nanoTime() - t0;
+    search.join(10_000);
+    CountDownLatch second = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    Thread next = new Thread(() -> gate.run(() -> {
+      second.countDown();
+      await(finish);
+      return null;
+    }));
+    next.start();
+    try {
+      second.await();
+      long t1 = System.nanoTime();
+      boolean inRun = t1 - t0 < waited * 2 - TimeUnit.MILLISECONDS.toNanos(50); // inside the run that must follow the wait
+      gate.reached();
+      if (inRun) {
+        assertThat(System.nanoTime() - t1).as("no second wait within as long as the first lasted")
+            .isLessThan(TimeUnit.SECONDS.toNanos(2));
+        assertThat(gate.waits()).isEqualTo(1);
+      }
+      sleep((int) Math.max(0, (2 * waited - (System.nanoTime() - t0)) / 1_000_000) + 20);
+      Thread background = new Thread(gate::reached);
+      background.start();
+      background.join(200);
+      assertThat(background.isAlive()).as("waits again once the run is over").isTrue();
+      gate.stop();
+      background.join(10_000);
+      assertThat(background.isAlive()).as("stop ends the wait").isFalse();
+      long t2 = System.nanoTime();
+      gate.reached();
+      assertThat(System.nanoTime() - t2).as("nothing waits after stop").isLessThan(TimeUnit.SECONDS.toNanos(5));
+    } finally {
+      finish.countDown();
+      next.join(10_000);
+    }
+  }
+
+  private static void sleep(int millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
   void aZeroPauseNeverWaitsAndAnInterruptEndsAWaitAndIsKept() throws Exception {
     SearchesFirst never = new SearchesFirst(Duration.ZERO);
     SearchesFirst gate = new SearchesFirst(Duration.ofSeconds(30));
