@@ -54,8 +54,9 @@ import java.util.stream.Stream;
  * <p><b>Compactor:</b> {@code store.compact()} every {@code compactEvery} seconds (default 20),
  * timed. <b>Queries:</b> every {@code queryEvery} seconds (default 5) the issue's query (a) and
  * {@code { status = error }} run once each (default limit, 20 traces) and their latency is recorded;
- * at the end, after {@code flush()}, the same queries run {@code idleReps} times (default 10) each on
- * the idle store.
+ * at the end, after {@code flush()} and {@code compact()} calls until nothing merges (so no
+ * background compaction is left running), the same queries run {@code idleReps} times (default 10)
+ * each on the idle store.
  *
  * <p><b>Store state</b> comes from the store's own metrics (a capturing {@link MeterProvider} given
  * to the builder: live blocks, head spans and bytes, blocks cut/compacted, refused spans) and from
@@ -64,7 +65,7 @@ import java.util.stream.Stream;
  *
  * <p>Run: {@code java -Xmx8g -cp benchmarks/target/benchmarks.jar io.tracestore.benchmarks.SustainedIngestBenchmark [spans]}
  * with optional {@code -Dappenders=2 -Dbatch=1000 -Dpool=200 -Dinterval=5 -DqueryEvery=5
- * -DcompactEvery=20 -DidleReps=10 -DbackgroundPauseMs=250 (0: cuts and compactions never wait for searches) -DmaxBlockBytes=134217728 -DliveFactor=2 -DmaxLiveTraces=-1 (auto: liveFactor
+ * -DcompactEvery=20 -DidleReps=10 -Dsettle=true (compact() until nothing merges before the idle queries) -DbackgroundPauseMs=250 (0: cuts and compactions never wait for searches) -DmaxBlockBytes=134217728 -DliveFactor=2 -DmaxLiveTraces=-1 (auto: liveFactor
  * blocks of traces; 0 = no limit) -Ddir=/path -Dkeep=false}.
  */
 public final class SustainedIngestBenchmark {
@@ -338,6 +339,20 @@ public final class SustainedIngestBenchmark {
     meters.collect();
     long blocksAfterFlush = meters.gauge(StoreMetrics.BLOCKS_LIVE);
     double ingestS = (ingestEnd - start) / 1e9;
+
+    // ---- settle: finish the compactions ingest left pending, so the idle queries run on an idle store ----
+    long s0 = System.nanoTime();
+    int settleCalls = 0;
+    int settledAway = 0;
+    if (Boolean.parseBoolean(System.getProperty("settle", "true"))) {
+      for (int removed = -1; removed != 0 && settleCalls < 10; settleCalls++) {
+        removed = store.compact();
+        settledAway += removed;
+      }
+    }
+    meters.collect();
+    System.out.printf("settling before the idle queries: %d compact() call(s), %d block(s) merged away, %.1f s -> %d blocks live%n",
+        settleCalls, settledAway, (System.nanoTime() - s0) / 1e9, meters.gauge(StoreMetrics.BLOCKS_LIVE));
 
     // ---- idle queries ----
     List<Double> idleA = new ArrayList<>();

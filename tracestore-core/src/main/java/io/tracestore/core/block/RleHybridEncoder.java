@@ -15,6 +15,8 @@ final class RleHybridEncoder {
   private int size;
   private final int[] buffered = new int[8];
   private int numBuffered;
+  /** For widths up to 8: the buffered values already packed, value i at bits {@code i * bitWidth}. */
+  private long packed;
   private int previous;
   private int repeatCount;
   private int bitPackedGroupCount;
@@ -32,6 +34,7 @@ final class RleHybridEncoder {
     this.bitWidth = bitWidth;
     size = 0;
     numBuffered = 0;
+    packed = 0;
     previous = 0;
     repeatCount = 0;
     bitPackedGroupCount = 0;
@@ -50,8 +53,13 @@ final class RleHybridEncoder {
       repeatCount = 1;
       previous = value;
     }
-    buffered[numBuffered++] = value;
-    if (numBuffered == 8) {
+    int w = bitWidth;
+    if (w <= 8) {
+      packed |= (value & ((1L << w) - 1)) << (numBuffered * w);
+    } else {
+      buffered[numBuffered] = value;
+    }
+    if (++numBuffered == 8) {
       writeOrAppendBitPackedRun();
     }
   }
@@ -71,7 +79,7 @@ final class RleHybridEncoder {
       writeRleRun();
     } else if (numBuffered > 0) {
       for (int i = numBuffered; i < 8; i++) {
-        buffered[i] = 0;
+        buffered[i] = 0; // (packed values past numBuffered are already 0)
       }
       writeOrAppendBitPackedRun();
       endPreviousBitPackedRun();
@@ -100,6 +108,7 @@ final class RleHybridEncoder {
     }
     pack8();
     numBuffered = 0;
+    packed = 0;
     repeatCount = 0;
     bitPackedGroupCount++;
   }
@@ -128,6 +137,7 @@ final class RleHybridEncoder {
     }
     repeatCount = 0;
     numBuffered = 0;
+    packed = 0;
   }
 
   /** Packs the 8 buffered values, least significant bit first, into {@code bitWidth} bytes. */
@@ -136,13 +146,14 @@ final class RleHybridEncoder {
     ensure(w);
     int[] v = buffered;
     if (w <= 8) {
-      // 8 values of at most 8 bits fit in one long
-      long mask = (1L << w) - 1;
-      long acc = (v[0] & mask) | (v[1] & mask) << w | (v[2] & mask) << (2 * w) | (v[3] & mask) << (3 * w)
-          | (v[4] & mask) << (4 * w) | (v[5] & mask) << (5 * w) | (v[6] & mask) << (6 * w) | (v[7] & mask) << (7 * w);
+      // 8 values of at most 8 bits fit in one long, packed as they came
+      long acc = packed;
+      byte[] o = out;
+      int at = size;
       for (int i = 0; i < w; i++) {
-        out[size++] = (byte) (acc >>> (8 * i));
+        o[at + i] = (byte) (acc >>> (8 * i));
       }
+      size = at + w;
       return;
     }
     long acc = 0;

@@ -4,7 +4,6 @@ import io.tracestore.core.block.BlockReader;
 import io.tracestore.core.block.TraceDirectory;
 import java.util.BitSet;
 import java.util.List;
-import java.util.PriorityQueue;
 
 /**
  * The traces stored in more than one of a list of blocks (a trace cut into several blocks, or a
@@ -40,38 +39,69 @@ final class SplitTraces {
 
   static SplitTraces of(List<BlockReader> blocks) {
     int n = blocks.size();
-    TraceDirectory[] dirs = new TraceDirectory[n];
     BitSet[] split = new BitSet[n];
-    int[] pos = new int[n];
     for (int b = 0; b < n; b++) {
       split[b] = new BitSet();
     }
     if (n > 1) {
+      TraceDirectory[] dirs = new TraceDirectory[n];
       for (int b = 0; b < n; b++) {
         dirs[b] = blocks.get(b).directory();
       }
-      PriorityQueue<Integer> heads = new PriorityQueue<>((x, y) -> compare(dirs[x], pos[x], dirs[y], pos[y]));
+      // k-way merge of the sorted directories: a heap of block numbers by their next trace id
+      int[] pos = new int[n];
+      int[] heap = new int[n];
+      int size = 0;
       for (int b = 0; b < n; b++) {
         if (dirs[b].traceCount() > 0) {
-          heads.add(b);
+          heap[size++] = b;
         }
       }
-      while (!heads.isEmpty()) {
-        int b = heads.poll();
-        while (!heads.isEmpty() && compare(dirs[heads.peek()], pos[heads.peek()], dirs[b], pos[b]) == 0) {
-          int other = heads.poll();
-          split[b].set(pos[b]);
-          split[other].set(pos[other]);
-          if (++pos[other] < dirs[other].traceCount()) {
-            heads.add(other);
+      for (int k = size / 2 - 1; k >= 0; k--) {
+        siftDown(heap, size, k, dirs, pos);
+      }
+      int[] same = new int[n];
+      while (size > 0) {
+        int top = heap[0];
+        long high = dirs[top].high(pos[top]);
+        long low = dirs[top].low(pos[top]);
+        int count = 0;
+        // take every block whose next trace is this one, moving each past it
+        while (size > 0 && dirs[heap[0]].high(pos[heap[0]]) == high && dirs[heap[0]].low(pos[heap[0]]) == low) {
+          int b = heap[0];
+          same[count++] = b;
+          if (++pos[b] == dirs[b].traceCount()) {
+            heap[0] = heap[--size];
           }
+          siftDown(heap, size, 0, dirs, pos);
         }
-        if (++pos[b] < dirs[b].traceCount()) {
-          heads.add(b);
+        if (count > 1) {
+          for (int k = 0; k < count; k++) {
+            split[same[k]].set(pos[same[k]] - 1);
+          }
         }
       }
     }
     return new SplitTraces(blocks.stream().map(r -> r.meta().blockId()).toList(), split);
+  }
+
+  private static void siftDown(int[] heap, int size, int k, TraceDirectory[] dirs, int[] pos) {
+    int b = heap[k];
+    while (true) {
+      int child = 2 * k + 1;
+      if (child >= size) {
+        break;
+      }
+      if (child + 1 < size && compare(dirs[heap[child + 1]], pos[heap[child + 1]], dirs[heap[child]], pos[heap[child]]) < 0) {
+        child++;
+      }
+      if (compare(dirs[heap[child]], pos[heap[child]], dirs[b], pos[b]) >= 0) {
+        break;
+      }
+      heap[k] = heap[child];
+      k = child;
+    }
+    heap[k] = b;
   }
 
   private static int compare(TraceDirectory a, int i, TraceDirectory b, int j) {
