@@ -87,7 +87,9 @@ final class MemoryFilter {
       return s -> v;
     }
     if (p instanceof SpanPredicate.And a) {
-      SummaryTest[] terms = a.terms().stream().map(MemoryFilter::summary).toArray(SummaryTest[]::new);
+      // the summary's own fields before resource attribute lookups
+      SummaryTest[] terms = a.terms().stream().sorted(java.util.Comparator.comparingInt(MemoryFilter::cost))
+          .map(MemoryFilter::summary).toArray(SummaryTest[]::new);
       return s -> {
         for (SummaryTest t : terms) {
           if (!t.may(s)) {

@@ -289,16 +289,15 @@ public final class SearchEngine implements AutoCloseable {
         }
       }
     }
-    for (Map.Entry<TraceId, List<Span>> e : snapshot.memory().entrySet()) {
-      if (memoryAny != null && !memoryAny.containsKey(e.getKey())) {
-        continue; // no span of it in memory may satisfy a leaf: a candidate only through a block fragment (above)
-      }
-      boolean[] inBlocks = wholeFlags.remove(e.getKey());
+    // (a trace in memory none of whose spans may satisfy a leaf is a candidate only through a block
+    // fragment, above: with memoryAny, only the others are visited)
+    for (TraceId id : memoryAny == null ? snapshot.memory().keySet() : memoryAny.keySet()) {
+      boolean[] inBlocks = wholeFlags.remove(id);
       boolean candidate = true;
       if (scanner != null) {
         // spans in memory decided span by span; with fragments in blocks, "at least one" per leaf
-        boolean[] flags = inBlocks != null && memoryAny != null ? memoryAny.get(e.getKey()).clone()
-            : memoryFilter.flags(e.getValue(), inBlocks != null);
+        boolean[] flags = inBlocks != null && memoryAny != null ? memoryAny.get(id).clone()
+            : memoryFilter.flags(snapshot.memory().get(id), inBlocks != null);
         if (inBlocks != null) {
           for (int i = 0; i < flags.length; i++) {
             flags[i] |= inBlocks[i];
@@ -307,7 +306,7 @@ public final class SearchEngine implements AutoCloseable {
         candidate = scanner.decide(flags);
       }
       if (candidate) {
-        addMerged(queue, merged, e.getKey(), snapshot, blocks, from, to);
+        addMerged(queue, merged, id, snapshot, blocks, from, to);
       }
     }
     for (Map.Entry<TraceId, boolean[]> e : wholeFlags.entrySet()) {
