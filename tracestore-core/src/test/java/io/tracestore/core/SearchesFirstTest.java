@@ -173,6 +173,48 @@ class SearchesFirstTest {
     assertThatThrownBy(() -> new SearchesFirst(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
   }
 
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 120, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void aStoresFlushWaitsForASearchInFlightAsLongAsItsPauseAllows() throws Exception {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool();
+    try {
+      for (Duration pause : java.util.List.of(Duration.ofSeconds(4), Duration.ZERO)) {
+        FaultyObjectStore objects = new FaultyObjectStore(new io.tracestore.core.storage.InMemoryObjectStore());
+        try (io.tracestore.api.TraceStore store = TraceStores.builder().objectStore(objects).compactionInterval(Duration.ZERO)
+            .searchThreads(1).backgroundPauseForSearches(pause).build()) {
+          store.append(new RandomSpans(1).traces(3_000, 10));
+          store.flush();
+          java.util.List<io.tracestore.api.Span> next = new RandomSpans(2).traces(12_000, 10); // the next cut passes checkpoints
+          store.append(next);
+          FaultyObjectStore.Stall stall = objects.stallNth(1, FaultyObjectStore.Op.GET_RANGE, k -> k.endsWith("/data.parquet"),
+              Duration.ofSeconds(60));
+          java.util.concurrent.Future<io.tracestore.api.SearchResult> search =
+              pool.submit(() -> store.search(io.tracestore.api.SearchRequest.of("{ }")));
+          assertThat(stall.awaitStalled(Duration.ofSeconds(20))).as("the search reads the first block").isTrue();
+          long t0 = System.nanoTime();
+          java.util.concurrent.Future<?> flush = pool.submit(() -> {
+            store.flush();
+            return null;
+          });
+          if (pause.isZero()) {
+            flush.get(20, TimeUnit.SECONDS); // while the search is still stalled
+          } else {
+            Thread.sleep(1_500);
+            assertThat(flush.isDone()).as("the cut waits for the search in flight").isFalse();
+          }
+          stall.release();
+          assertThat(search.get(20, TimeUnit.SECONDS).traces()).isNotEmpty();
+          flush.get(20, TimeUnit.SECONDS);
+          assertThat(System.nanoTime() - t0).as("pause %s", pause).isLessThan(TimeUnit.SECONDS.toNanos(20));
+          io.tracestore.api.TraceId id = next.get(next.size() - 1).traceId();
+          assertThat(store.findTrace(id)).as("the cut's spans are served").isPresent();
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   private static void await(CountDownLatch latch) {
     try {
       latch.await();
