@@ -25,15 +25,8 @@ class SearchesFirstTest {
   @Test
   void aCheckpointWaitsForTheSearchInFlightAndGoesOnWhenItEnds() throws Exception {
     SearchesFirst gate = new SearchesFirst(Duration.ofSeconds(30));
-    CountDownLatch searching = new CountDownLatch(1);
     CountDownLatch finish = new CountDownLatch(1);
-    Thread search = new Thread(() -> gate.run(() -> {
-      searching.countDown();
-      await(finish);
-      return null;
-    }));
-    search.start();
-    searching.await();
+    Thread search = searchInFlight(gate, finish);
     AtomicLong passedAt = new AtomicLong();
     Thread background = new Thread(() -> {
       gate.reached();
@@ -54,23 +47,17 @@ class SearchesFirstTest {
   @Test
   void aWaitIsBoundedAndTheWorkThenRunsAsLongBeforeWaitingAgain() throws Exception {
     SearchesFirst gate = new SearchesFirst(Duration.ofMillis(200));
-    CountDownLatch searching = new CountDownLatch(1);
     CountDownLatch finish = new CountDownLatch(1);
-    Thread search = new Thread(() -> gate.run(() -> {
-      searching.countDown();
-      await(finish);
-      return null;
-    }));
-    search.start();
+    Thread search = searchInFlight(gate, finish);
     try {
-      searching.await();
       long t0 = System.nanoTime();
       gate.reached();
       long waited = System.nanoTime() - t0;
       assertThat(waited).as("waited about the bound").isBetween(TimeUnit.MILLISECONDS.toNanos(190), TimeUnit.SECONDS.toNanos(10));
       long t1 = System.nanoTime();
+      boolean inRun = t1 - t0 < TimeUnit.MILLISECONDS.toNanos(350); // inside the run that must follow the wait
       gate.reached();
-      if (System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(390)) { // still inside the run that must follow
+      if (inRun) {
         assertThat(System.nanoTime() - t1).as("no second wait right after a bounded one").isLessThan(TimeUnit.MILLISECONDS.toNanos(150));
         assertThat(gate.waits()).isEqualTo(1);
       }
@@ -95,16 +82,9 @@ class SearchesFirstTest {
     gate.reached(); // waits for the ~300 ms search
     long waited = System.nanoTime() - t0;
     search.join(10_000);
-    CountDownLatch second = new CountDownLatch(1);
     CountDownLatch finish = new CountDownLatch(1);
-    Thread next = new Thread(() -> gate.run(() -> {
-      second.countDown();
-      await(finish);
-      return null;
-    }));
-    next.start();
+    Thread next = searchInFlight(gate, finish);
     try {
-      second.await();
       long t1 = System.nanoTime();
       boolean inRun = t1 - t0 < waited * 2 - TimeUnit.MILLISECONDS.toNanos(50); // inside the run that must follow the wait
       gate.reached();
@@ -213,6 +193,19 @@ class SearchesFirstTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** Starts a search through {@code gate} that lasts until {@code finish} opens; returns once it is in flight. */
+  private static Thread searchInFlight(SearchesFirst gate, CountDownLatch finish) throws InterruptedException {
+    CountDownLatch started = new CountDownLatch(1);
+    Thread search = new Thread(() -> gate.run(() -> {
+      started.countDown();
+      await(finish);
+      return null;
+    }));
+    search.start();
+    started.await();
+    return search;
   }
 
   private static void await(CountDownLatch latch) {
