@@ -391,7 +391,8 @@ final class DefaultTraceStore implements TraceStore {
 
   /**
    * After a cut or compaction made {@code block} (null: none), outside the cut lock: loads on the
-   * background thread its footer and trace directory, which the next search would otherwise load
+   * background thread its footer and trace directory, and decodes into the search cache its chunks
+   * of the columns searches read in the last minute, which the next search would otherwise do
    * first. Not while closing. Best effort: a failure is left for a search to meet and report.
    */
   private void prepareSearches(BlockReader block) {
@@ -400,8 +401,9 @@ final class DefaultTraceStore implements TraceStore {
     }
     try {
       block.directory();
+      searchEngine.warm(block);
     } catch (RuntimeException e) {
-      LOG.debug("could not load the directory of new block {}: {}", block.meta().blockId(), e.toString());
+      LOG.debug("could not prepare searches over new block {}: {}", block.meta().blockId(), e.toString());
     }
   }
 

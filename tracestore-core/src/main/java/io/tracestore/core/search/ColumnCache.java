@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tracestore.core.block.BlockReader;
 import io.tracestore.core.block.ColumnVector;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -20,6 +21,9 @@ final class ColumnCache {
   }
 
   private final Cache<Key, ColumnVector> vectors;
+  /** Columns searches asked for, with when they last did ({@link System#nanoTime}); bounded. */
+  private final Cache<String, Long> recentColumns = Caffeine.newBuilder().maximumSize(MAX_WARMED_COLUMNS).build();
+  private static final int MAX_WARMED_COLUMNS = 64;
   /** Chunks read in part recently (bounded): a chunk asked for again is worth decoding whole. */
   private final Cache<Key, Boolean> readInPart;
   private final boolean enabled;
@@ -39,6 +43,13 @@ final class ColumnCache {
    * has no such column. Counts the hit or miss (and bytes decoded) in {@code stats}.
    */
   ColumnVector vector(BlockReader block, int rowGroup, String column, ScanStats stats) {
+    if (enabled) {
+      recentColumns.put(column, System.nanoTime());
+    }
+    return vectorUnrecorded(block, rowGroup, column, stats);
+  }
+
+  private ColumnVector vectorUnrecorded(BlockReader block, int rowGroup, String column, ScanStats stats) {
     Key key = Key.of(block, rowGroup, column);
     ColumnVector v = vectors.getIfPresent(key);
     if (v != null) {
@@ -106,6 +117,36 @@ final class ColumnCache {
    */
   boolean readInPartBefore(BlockReader block, int rowGroup, String column) {
     return enabled && readInPart.getIfPresent(Key.of(block, rowGroup, column)) != null;
+  }
+
+  /**
+   * Decodes into the cache every chunk of {@code block} of the columns searches asked for since
+   * {@code sinceNanos} ({@link System#nanoTime}), so the next searches find a new block as warm as
+   * the blocks before it. Returns the chunks decoded. For the thread that made the block.
+   */
+  int warm(BlockReader block, long sinceNanos) {
+    if (!enabled) {
+      return 0;
+    }
+    List<String> columns = new ArrayList<>();
+    recentColumns.asMap().forEach((column, at) -> {
+      if (at - sinceNanos >= 0) {
+        columns.add(column);
+      }
+    });
+    int decoded = 0;
+    ScanStats stats = new ScanStats();
+    for (String column : columns) {
+      if (block.columnPosition(column) < 0) {
+        continue; // a dedicated column of other blocks
+      }
+      for (int rg = 0; rg < block.rowGroupCount(); rg++) {
+        if (vectorUnrecorded(block, rg, column, stats) != null) {
+          decoded++;
+        }
+      }
+    }
+    return decoded;
   }
 
   /** Drops every entry (for tests and memory pressure). */

@@ -592,6 +592,19 @@ public final class SearchEngine implements AutoCloseable {
     }
   }
 
+  /** How far back the columns that {@link #warm} decodes were last asked for: one minute. */
+  private static final long WARM_WINDOW_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+
+  /**
+   * Decodes into the search cache the chunks of a block just made (a cut or a compaction's output)
+   * of every column searches asked for in the last minute, so the next search does not pay for
+   * them. Nothing when no search ran lately. Returns the chunks decoded. For the thread that made
+   * the block; thread-safe.
+   */
+  public int warm(BlockReader block) {
+    return cache.warm(block, System.nanoTime() - WARM_WINDOW_NANOS);
+  }
+
   private SplitTraces splitTraces(List<BlockReader> blocks) {
     SplitTraces s = splitTraces;
     if (s == null || !s.isFor(blocks)) {
