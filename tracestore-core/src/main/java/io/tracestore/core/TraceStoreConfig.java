@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  * @param encodeHelpers threads that help a cut or compaction encode the row groups of one block (0:
  *     the cutting thread alone)
  * @param backgroundPause how long a cut or compaction waits, at each of its checkpoints (every
- *     4,096 rows), for the searches in flight to finish; zero for never
+ *     4,096 rows), for the searches in flight to finish; zero for never, at most one minute
  */
 public record TraceStoreConfig(
     String tenant,
@@ -58,6 +58,9 @@ public record TraceStoreConfig(
 
   /** Longest wait of background work for searches, per checkpoint, by default: 250 ms. */
   public static final Duration DEFAULT_BACKGROUND_PAUSE = Duration.ofMillis(250);
+
+  /** The longest {@code backgroundPause} accepted: one minute. */
+  public static final Duration MAX_BACKGROUND_PAUSE = Duration.ofMinutes(1);
 
   /** The tenant used when none is named (Tempo's name for it). */
   public static final String DEFAULT_TENANT = "single-tenant";
@@ -85,8 +88,9 @@ public record TraceStoreConfig(
     if (encodeHelpers < 0) {
       throw new IllegalArgumentException("encodeThreads must be at least 1, got " + (encodeHelpers + 1));
     }
-    if (backgroundPause == null || backgroundPause.isNegative()) {
-      throw new IllegalArgumentException("backgroundPauseForSearches must be zero (never) or positive, got " + backgroundPause);
+    if (backgroundPause == null || backgroundPause.isNegative() || backgroundPause.compareTo(MAX_BACKGROUND_PAUSE) > 0) {
+      throw new IllegalArgumentException("backgroundPauseForSearches must be between zero (never) and "
+          + MAX_BACKGROUND_PAUSE + ", got " + backgroundPause);
     }
     Objects.requireNonNull(catalogOptions, "catalogOptions");
     requirePositive(catalogOptions.pollInterval(), "indexPollInterval");

@@ -151,6 +151,10 @@ class SearchesFirstTest {
       search.join(10_000);
     }
     assertThatThrownBy(() -> new SearchesFirst(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
+    for (Duration bad : java.util.List.of(Duration.ofMillis(-1), Duration.ofMinutes(2), Duration.ofSeconds(Long.MAX_VALUE))) {
+      assertThatThrownBy(() -> TraceStores.builder().backgroundPauseForSearches(bad))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("backgroundPauseForSearches");
+    }
   }
 
   @Test
