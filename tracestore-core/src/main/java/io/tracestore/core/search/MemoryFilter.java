@@ -20,31 +20,23 @@ import java.util.List;
  * resource): one per search, used by the searching thread.
  */
 final class MemoryFilter {
-  /** A compiled {@link SpanPredicate}: may the span satisfy it. */
+  /**
+   * A compiled {@link SpanPredicate}: on a {@link Span}, may the span satisfy it; on a {@link
+   * SpanSummary}, may a span the summary covers satisfy it.
+   */
   @FunctionalInterface
-  private interface SpanTest {
-    boolean test(Span s);
+  private interface Test<T> {
+    boolean test(T t);
   }
 
-  /** A compiled {@link SpanPredicate} on a {@link SpanSummary}: may a span it covers satisfy it. */
-  @FunctionalInterface
-  private interface SummaryTest {
-    boolean may(SpanSummary s);
-  }
-
-  private final SpanTest[] tests;
-  private final SummaryTest[] summaryTests;
+  private final List<Test<Span>> tests;
+  private final List<Test<SpanSummary>> summaryTests;
   private final int[] minCounts;
 
   private MemoryFilter(List<TraceCondition.Exists> leaves) {
-    tests = new SpanTest[leaves.size()];
-    summaryTests = new SummaryTest[leaves.size()];
-    minCounts = new int[leaves.size()];
-    for (int i = 0; i < tests.length; i++) {
-      tests[i] = compile(leaves.get(i).predicate());
-      summaryTests[i] = summary(leaves.get(i).predicate());
-      minCounts[i] = leaves.get(i).minCount();
-    }
+    tests = leaves.stream().map(l -> compile(l.predicate())).toList();
+    summaryTests = leaves.stream().map(l -> summary(l.predicate())).toList();
+    minCounts = leaves.stream().mapToInt(TraceCondition.Exists::minCount).toArray();
   }
 
   /** A filter for the leaves of a condition, compiled once per search. */
@@ -59,13 +51,13 @@ final class MemoryFilter {
    */
   boolean[] flags(List<Span> spans, boolean atLeastOne) {
     SpanSummary summary = SpanSummary.of(spans);
-    boolean[] out = new boolean[tests.length];
+    boolean[] out = new boolean[tests.size()];
     for (int i = 0; i < out.length; i++) {
       int needed = atLeastOne ? 1 : minCounts[i];
-      if (needed > 0 && summary != null && !summaryTests[i].may(summary)) {
+      if (needed > 0 && summary != null && !summaryTests.get(i).test(summary)) {
         continue; // no span passes: false
       }
-      SpanTest t = tests[i];
+      Test<Span> t = tests.get(i);
       int count = 0;
       for (int k = 0; k < spans.size() && count < needed; k++) {
         if (t.test(spans.get(k))) {
@@ -81,35 +73,11 @@ final class MemoryFilter {
    * What a summary can rule out: durations outside their range, status codes and kinds not present,
    * resource attributes none of the trace's resources has. Anything else may pass.
    */
-  private static SummaryTest summary(SpanPredicate p) {
-    if (p instanceof SpanPredicate.Constant c) {
-      boolean v = c.value();
-      return s -> v;
-    }
-    if (p instanceof SpanPredicate.And a) {
-      // the summary's own fields before resource attribute lookups
-      SummaryTest[] terms = a.terms().stream().sorted(java.util.Comparator.comparingInt(MemoryFilter::cost))
-          .map(MemoryFilter::summary).toArray(SummaryTest[]::new);
-      return s -> {
-        for (SummaryTest t : terms) {
-          if (!t.may(s)) {
-            return false;
-          }
-        }
-        return true;
-      };
-    }
-    if (p instanceof SpanPredicate.Or o) {
-      SummaryTest[] terms = o.terms().stream().map(MemoryFilter::summary).toArray(SummaryTest[]::new);
-      return s -> {
-        for (SummaryTest t : terms) {
-          if (t.may(s)) {
-            return true;
-          }
-        }
-        return false;
-      };
-    }
+  private static Test<SpanSummary> summary(SpanPredicate p) {
+    return tree(p, MemoryFilter::summaryLeaf);
+  }
+
+  private static Test<SpanSummary> summaryLeaf(SpanPredicate p) {
     SpanPredicate.Field field = p instanceof SpanPredicate.StringTest t ? t.field() : ((SpanPredicate.NumberTest) p).field();
     if (field instanceof SpanPredicate.AttributeField f && f.resource()) {
       AttributesTest test = attributesTest(p);
@@ -175,18 +143,21 @@ final class MemoryFilter {
     return false;
   }
 
-  private static SpanTest compile(SpanPredicate p) {
+  /**
+   * {@code p} compiled into a test on {@code T}: constants, conjunctions (cheap terms first: most
+   * fail one of them) and disjunctions here, the leaves by {@code leaf}.
+   */
+  private static <T> Test<T> tree(SpanPredicate p, java.util.function.Function<SpanPredicate, Test<T>> leaf) {
     if (p instanceof SpanPredicate.Constant c) {
       boolean v = c.value();
-      return s -> v;
+      return t -> v;
     }
     if (p instanceof SpanPredicate.And a) {
-      // span fields before attribute lookups: most spans fail a cheap term first
-      SpanTest[] terms = a.terms().stream().sorted(java.util.Comparator.comparingInt(MemoryFilter::cost))
-          .map(MemoryFilter::compile).toArray(SpanTest[]::new);
-      return s -> {
-        for (SpanTest t : terms) {
-          if (!t.test(s)) {
+      List<Test<T>> terms = a.terms().stream().sorted(java.util.Comparator.comparingInt(MemoryFilter::cost))
+          .map(q -> tree(q, leaf)).toList();
+      return t -> {
+        for (Test<T> term : terms) {
+          if (!term.test(t)) {
             return false;
           }
         }
@@ -194,16 +165,24 @@ final class MemoryFilter {
       };
     }
     if (p instanceof SpanPredicate.Or o) {
-      SpanTest[] terms = o.terms().stream().map(MemoryFilter::compile).toArray(SpanTest[]::new);
-      return s -> {
-        for (SpanTest t : terms) {
-          if (t.test(s)) {
+      List<Test<T>> terms = o.terms().stream().map(q -> tree(q, leaf)).toList();
+      return t -> {
+        for (Test<T> term : terms) {
+          if (term.test(t)) {
             return true;
           }
         }
         return false;
       };
     }
+    return leaf.apply(p);
+  }
+
+  private static Test<Span> compile(SpanPredicate p) {
+    return tree(p, MemoryFilter::spanLeaf);
+  }
+
+  private static Test<Span> spanLeaf(SpanPredicate p) {
     if (p instanceof SpanPredicate.StringTest t) {
       StringMatcher m = t.matcher();
       if (t.field() instanceof SpanPredicate.Column c) {
@@ -236,7 +215,7 @@ final class MemoryFilter {
   }
 
   /** The span test of a leaf on an attribute. */
-  private static SpanTest attributeTest(SpanPredicate p) {
+  private static Test<Span> attributeTest(SpanPredicate p) {
     AttributesTest test = attributesTest(p);
     SpanPredicate.AttributeField f = (SpanPredicate.AttributeField) (p instanceof SpanPredicate.StringTest t ? t.field()
         : ((SpanPredicate.NumberTest) p).field());
@@ -280,8 +259,8 @@ final class MemoryFilter {
    * seen: the spans of a trace (and of a service) share one resource instance, so most spans reuse
    * the answer. The compiled filter is used by one thread at a time.
    */
-  private static SpanTest perResource(SpanTest test) {
-    return new SpanTest() {
+  private static Test<Span> perResource(Test<Span> test) {
+    return new Test<Span>() {
       private io.tracestore.api.Resource last;
       private boolean lastResult;
 
