@@ -62,6 +62,15 @@ public record TraceStoreConfig(
   /** The longest {@code backgroundPause} accepted: one minute. */
   public static final Duration MAX_BACKGROUND_PAUSE = Duration.ofMinutes(1);
 
+  /** Checks a {@code backgroundPause}: zero to {@link #MAX_BACKGROUND_PAUSE}. */
+  static Duration checkBackgroundPause(Duration pause) {
+    if (pause == null || pause.isNegative() || pause.compareTo(MAX_BACKGROUND_PAUSE) > 0) {
+      throw new IllegalArgumentException("backgroundPauseForSearches must be between zero (never) and "
+          + MAX_BACKGROUND_PAUSE + ", got " + pause);
+    }
+    return pause;
+  }
+
   /** The tenant used when none is named (Tempo's name for it). */
   public static final String DEFAULT_TENANT = "single-tenant";
   private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}");
@@ -88,10 +97,7 @@ public record TraceStoreConfig(
     if (encodeHelpers < 0) {
       throw new IllegalArgumentException("encodeThreads must be at least 1, got " + (encodeHelpers + 1));
     }
-    if (backgroundPause == null || backgroundPause.isNegative() || backgroundPause.compareTo(MAX_BACKGROUND_PAUSE) > 0) {
-      throw new IllegalArgumentException("backgroundPauseForSearches must be between zero (never) and "
-          + MAX_BACKGROUND_PAUSE + ", got " + backgroundPause);
-    }
+    checkBackgroundPause(backgroundPause);
     Objects.requireNonNull(catalogOptions, "catalogOptions");
     requirePositive(catalogOptions.pollInterval(), "indexPollInterval");
     requirePositive(catalogOptions.uncommittedGrace(), "uncommittedBlockGrace");

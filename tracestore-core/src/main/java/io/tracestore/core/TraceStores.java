@@ -219,16 +219,12 @@ public final class TraceStores {
      * at their next checkpoint (every 4,096 rows) until no search is, but at most {@code maxPause}
      * per wait (default 250 ms); after a wait they run at least as long as it lasted before the
      * next, so however searches follow one another they keep at least half the time; a closing
-     * store's work does not wait. {@link Duration#ZERO}: they never wait; at most one minute. On a machine that ingest keeps busy this keeps search latency near that of an
-     * idle store, at the cost of cutting a little later.
+     * store's work does not wait. {@link Duration#ZERO}: they never wait; at most one minute. On a
+     * machine that ingest keeps busy this keeps search latency near that of an idle store, at the
+     * cost of cutting a little later.
      */
     public Builder backgroundPauseForSearches(Duration maxPause) {
-      Objects.requireNonNull(maxPause, "maxPause");
-      if (maxPause.isNegative() || maxPause.compareTo(TraceStoreConfig.MAX_BACKGROUND_PAUSE) > 0) {
-        throw new IllegalArgumentException("backgroundPauseForSearches must be between zero (never) and "
-            + TraceStoreConfig.MAX_BACKGROUND_PAUSE + ", got " + maxPause);
-      }
-      this.backgroundPause = maxPause;
+      this.backgroundPause = TraceStoreConfig.checkBackgroundPause(Objects.requireNonNull(maxPause, "maxPause"));
       return this;
     }
 

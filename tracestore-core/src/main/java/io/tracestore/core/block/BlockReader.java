@@ -602,7 +602,8 @@ public final class BlockReader {
   }
 
   /**
-   * As {@link #readAll()}, reaching {@code checkpoint} before each row group and every 4,096 spans
+   * As {@link #readAll()}, reaching {@code checkpoint} before each row group and every {@link
+   * Checkpoint#INTERVAL_ROWS} spans
    * (for background work that lets searches go first).
    */
   public List<Span> readAll(Checkpoint checkpoint) {
@@ -619,7 +620,7 @@ public final class BlockReader {
           checkpoint.reached();
           readRows(l, rg, new long[] {0}, new long[] {groups.get(rg).getRowCount()}, null, (range, span) -> {
             out.add(span);
-            if ((out.size() & 4095) == 0) {
+            if (out.size() % Checkpoint.INTERVAL_ROWS == 0) {
               checkpoint.reached();
             }
           });

@@ -52,7 +52,7 @@ public final class BlockWriter {
 
   /** Buffered bytes at which a row group is cut before it reaches {@link Options#rowGroupRows()}. */
   private static final long ROW_GROUP_BYTES = 512L * 1024 * 1024;
-  private static final int SIZE_CHECK_ROWS = 4096;
+  private static final int SIZE_CHECK_ROWS = Checkpoint.INTERVAL_ROWS;
 
   private final Options options;
   /** Threads that help encode the row groups of one block; null: the calling thread alone. */

@@ -11,6 +11,9 @@ public interface Checkpoint {
   /** Never waits. */
   Checkpoint NONE = () -> {};
 
+  /** Rows between two checkpoints of block work. */
+  int INTERVAL_ROWS = 4096;
+
   /** Called by the working thread between rows; may block for a while. */
   void reached();
 }

@@ -163,14 +163,7 @@ public final class HeadBlock {
    * What {@link #take} removed: the spans of each trace taken (views that keep their {@link
    * SpanSummary}), and the spans left behind.
    */
-  public record Taken(Map<TraceId, List<Span>> traces, List<Span> remaining) {
-    /** The spans taken, trace after trace. */
-    public List<Span> spans() {
-      List<Span> all = new ArrayList<>();
-      traces.values().forEach(all::addAll);
-      return all;
-    }
-  }
+  public record Taken(Map<TraceId, List<Span>> traces, List<Span> remaining) {}
 
   /**
    * Takes the traces that have not grown since {@code idleBeforeNanos} (all traces if

@@ -17,7 +17,7 @@ import java.util.function.Predicate;
  * a trace through that its view does not need, never rule out one it needs.
  */
 public class SpanSummary {
-  /** Distinct resources remembered; a trace with more has {@link #resources} null. */
+  /** Distinct resources remembered; with more, {@link #mayHaveResource} knows none of them. */
   public static final int MAX_RESOURCES = 4;
 
   private volatile long minDurationNanos = Long.MAX_VALUE;

@@ -24,6 +24,7 @@ final class ColumnCache {
   /** Columns searches asked for, with when they last did ({@link System#nanoTime}); bounded. */
   private final Cache<String, Long> recentColumns = Caffeine.newBuilder().maximumSize(MAX_WARMED_COLUMNS).build();
   private static final int MAX_WARMED_COLUMNS = 64;
+  private static final long RECORD_EVERY_NANOS = 1_000_000_000L;
   /** Chunks read in part recently (bounded): a chunk asked for again is worth decoding whole. */
   private final Cache<Key, Boolean> readInPart;
   private final boolean enabled;
@@ -44,7 +45,11 @@ final class ColumnCache {
    */
   ColumnVector vector(BlockReader block, int rowGroup, String column, ScanStats stats) {
     if (enabled) {
-      recentColumns.put(column, System.nanoTime());
+      long now = System.nanoTime();
+      Long at = recentColumns.getIfPresent(column);
+      if (at == null || now - at > RECORD_EVERY_NANOS) { // a read, not a write, on most calls
+        recentColumns.put(column, now);
+      }
     }
     return vectorUnrecorded(block, rowGroup, column, stats);
   }

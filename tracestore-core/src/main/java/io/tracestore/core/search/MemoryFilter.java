@@ -78,11 +78,9 @@ final class MemoryFilter {
   }
 
   private static Test<SpanSummary> summaryLeaf(SpanPredicate p) {
-    SpanPredicate.Field field = p instanceof SpanPredicate.StringTest t ? t.field() : ((SpanPredicate.NumberTest) p).field();
+    SpanPredicate.Field field = field(p);
     if (field instanceof SpanPredicate.AttributeField f && f.resource()) {
-      AttributesTest test = attributesTest(p);
-      ResourceAnswers answers = new ResourceAnswers();
-      java.util.function.Predicate<io.tracestore.api.Resource> passes = r -> answers.test(r, test);
+      ResourceAnswers passes = new ResourceAnswers(attributesTest(p));
       return s -> s.mayHaveResource(passes);
     }
     if (p instanceof SpanPredicate.NumberTest n && field instanceof SpanPredicate.Column c) {
@@ -99,21 +97,35 @@ final class MemoryFilter {
   }
 
   /**
-   * Answers of a resource test, remembered per {@link io.tracestore.api.Resource} instance in a
-   * small direct-mapped table: the head's traces share a few resources (one per service and
-   * request), so most traces reuse an answer. Used by one search's thread.
+   * A resource attribute test whose answers are remembered per {@link io.tracestore.api.Resource}
+   * instance: the last one, and a small direct-mapped table. Spans of one service in one request,
+   * and the head's traces, share a few resource instances, so most tests reuse an answer. Used by
+   * one search's thread.
    */
-  private static final class ResourceAnswers {
+  private static final class ResourceAnswers implements java.util.function.Predicate<io.tracestore.api.Resource> {
+    private final AttributesTest test;
     private final io.tracestore.api.Resource[] resources = new io.tracestore.api.Resource[64];
     private final boolean[] answers = new boolean[64];
+    private io.tracestore.api.Resource last;
+    private boolean lastAnswer;
 
-    boolean test(io.tracestore.api.Resource r, AttributesTest test) {
+    ResourceAnswers(AttributesTest test) {
+      this.test = test;
+    }
+
+    @Override
+    public boolean test(io.tracestore.api.Resource r) {
+      if (r == last) {
+        return lastAnswer;
+      }
       int slot = System.identityHashCode(r) & 63;
       if (resources[slot] != r) {
         answers[slot] = test.test(r.attributes());
         resources[slot] = r;
       }
-      return answers[slot];
+      last = r;
+      lastAnswer = answers[slot];
+      return lastAnswer;
     }
   }
 
@@ -217,9 +229,16 @@ final class MemoryFilter {
   /** The span test of a leaf on an attribute. */
   private static Test<Span> attributeTest(SpanPredicate p) {
     AttributesTest test = attributesTest(p);
-    SpanPredicate.AttributeField f = (SpanPredicate.AttributeField) (p instanceof SpanPredicate.StringTest t ? t.field()
-        : ((SpanPredicate.NumberTest) p).field());
-    return f.resource() ? perResource(s -> test.test(s.resource().attributes())) : s -> test.test(s.attributes());
+    if (((SpanPredicate.AttributeField) field(p)).resource()) {
+      ResourceAnswers passes = new ResourceAnswers(test);
+      return s -> passes.test(s.resource());
+    }
+    return s -> test.test(s.attributes());
+  }
+
+  /** The field a leaf (a string or number test) reads. */
+  private static SpanPredicate.Field field(SpanPredicate p) {
+    return p instanceof SpanPredicate.StringTest t ? t.field() : ((SpanPredicate.NumberTest) p).field();
   }
 
   /**
@@ -251,28 +270,6 @@ final class MemoryFilter {
         return number(n, d.value());
       }
       return v instanceof AttributeValue.ArrayValue || v instanceof AttributeValue.KeyValueListValue;
-    };
-  }
-
-  /**
-   * A test of a resource attribute, remembered for the last {@link io.tracestore.api.Resource}
-   * seen: the spans of a trace (and of a service) share one resource instance, so most spans reuse
-   * the answer. The compiled filter is used by one thread at a time.
-   */
-  private static Test<Span> perResource(Test<Span> test) {
-    return new Test<Span>() {
-      private io.tracestore.api.Resource last;
-      private boolean lastResult;
-
-      @Override
-      public boolean test(Span s) {
-        io.tracestore.api.Resource r = s.resource();
-        if (r != last) {
-          lastResult = test.test(s);
-          last = r;
-        }
-        return lastResult;
-      }
     };
   }
 

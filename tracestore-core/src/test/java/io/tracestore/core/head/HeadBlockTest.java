@@ -82,7 +82,7 @@ class HeadBlockTest {
     }
     assertThat(view).containsExactly(spans.get(0));
     HeadBlock.Taken taken = head.take(true, 0);
-    assertThat(taken.spans()).containsExactlyElementsOf(spans);
+    assertThat(taken.traces().values().stream().flatMap(List::stream).toList()).containsExactlyElementsOf(spans);
     head.remove(taken.traces().keySet(), 10);
     assertThat(head.get(spans.get(0).traceId())).isEmpty();
     assertThat(head.spanCount()).isZero();
