@@ -37,7 +37,9 @@ public final class Attributes {
       return EMPTY;
     }
     Attribute[] sorted = attributes.toArray(new Attribute[0]);
-    Arrays.sort(sorted, (a, b) -> a.key().compareTo(b.key()));
+    if (!ascending(sorted)) {
+      Arrays.sort(sorted, (a, b) -> a.key().compareTo(b.key()));
+    }
     String[] keys = new String[sorted.length];
     AttributeValue[] values = new AttributeValue[sorted.length];
     for (int i = 0; i < sorted.length; i++) {
@@ -48,6 +50,16 @@ public final class Attributes {
       values[i] = sorted[i].value();
     }
     return new Attributes(keys, values);
+  }
+
+  /** True if the keys are in strictly ascending order (often so: a block stores them that way). */
+  private static boolean ascending(Attribute[] attributes) {
+    for (int i = 1; i < attributes.length; i++) {
+      if (attributes[i - 1].key().compareTo(attributes[i].key()) >= 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The given attributes; see {@link #of(Collection)}. */

@@ -55,6 +55,8 @@ public final class BlockWriter {
   private static final int SIZE_CHECK_ROWS = Checkpoint.INTERVAL_ROWS;
 
   private final Options options;
+  /** Bytes per span of the last block encoded (0 before the first): the next one's buffer size. */
+  private volatile double bytesPerSpan;
   /** Threads that help encode the row groups of one block; null: the calling thread alone. */
   private final java.util.concurrent.Executor helpers;
   private final int helperCount;
@@ -123,7 +125,10 @@ public final class BlockWriter {
     // sorted: the same spans give the same bytes apart from the block id
     Map<String, String> fileMetadata = new java.util.TreeMap<>(Map.of(
         "tracestore.block.format", Integer.toString(BlockMeta.FORMAT_VERSION), "tracestore.block.id", blockId));
-    ByteArrayOutputFile file = new ByteArrayOutputFile();
+    // sized for the block as the last one came out: no copy as it grows, and none at the end if it fits
+    double perSpan = bytesPerSpan;
+    ByteArrayOutputFile file = new ByteArrayOutputFile(perSpan == 0 ? 1 << 20
+        : (int) Math.min(Integer.MAX_VALUE - 16, Math.max(1 << 16, rows.size() * perSpan * 1.05)));
     long traces = countTraces(rows);
     long minStart = Long.MAX_VALUE;
     long maxEnd = Long.MIN_VALUE;
@@ -145,7 +150,8 @@ public final class BlockWriter {
       groups.add(new BlockMeta.RowGroup(n, rows.get(first).span().traceId(), rows.get(first + n - 1).span().traceId()));
       first += n;
     }
-    byte[] data = file.buffer().toByteArray();
+    byte[] data = file.buffer().bytes();
+    bytesPerSpan = (double) data.length / rows.size();
     CRC32C crc = new CRC32C();
     crc.update(data);
     BlockMeta meta = new BlockMeta(BlockMeta.FORMAT_VERSION, blockId, tenant, System.currentTimeMillis(),

@@ -6,16 +6,31 @@ import org.apache.parquet.io.PositionOutputStream;
 
 /** A Parquet {@link OutputFile} that collects the file in memory, to be put into an object store. */
 final class ByteArrayOutputFile implements OutputFile {
-  private final Buffer buffer = new Buffer();
+  private final Buffer buffer;
 
-  /** The bytes written so far, without copying. */
+  ByteArrayOutputFile() {
+    this(1 << 20);
+  }
+
+  /** A file whose buffer starts with room for {@code initialBytes}. */
+  ByteArrayOutputFile(int initialBytes) {
+    buffer = new Buffer(initialBytes);
+  }
+
+  /** The bytes written so far. */
   static final class Buffer extends ByteArrayOutputStream {
-    Buffer() {
-      super(1 << 20);
+    Buffer(int initialBytes) {
+      super(initialBytes);
     }
 
+    /** The buffer array itself, of which the first {@link #size()} bytes are written. */
     byte[] array() {
       return buf;
+    }
+
+    /** The bytes written: the buffer itself when it is exactly full, else a copy. */
+    byte[] bytes() {
+      return count == buf.length ? buf : toByteArray();
     }
   }
 

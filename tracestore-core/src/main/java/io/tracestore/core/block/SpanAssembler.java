@@ -24,9 +24,12 @@ import org.apache.parquet.column.ColumnDescriptor;
 /**
  * Builds whole {@link Span}s from the decoded columns of a {@link RowGroupSlice} (or any vectors
  * of every leaf column over the same rows): the same spans
- * parquet-java would assemble from Parquet records (dedicated columns folded back into their
- * attribute sets after the generic list's entries, service name first), without parquet-java's
- * record machinery. Equal resources and scopes are shared. One instance per read; not thread-safe.
+ * parquet-java would assemble from Parquet records (dedicated columns, the service name among
+ * them, merged back into their attribute sets in key order), without parquet-java's record
+ * machinery. Equal resources and scopes are shared, and so are the string values of one
+ * dictionary entry: a row whose resource (or scope) columns hold the same ids and numbers as an
+ * earlier row's gets that row's resource without building one (a compaction reads every span of its
+ * inputs this way). One instance per row group read; not thread-safe.
  */
 final class SpanAssembler {
   private final java.util.function.Function<String, ColumnVector> columns;
@@ -68,6 +71,8 @@ final class SpanAssembler {
   private final ColumnVector droppedLinks;
   private final Map<Resource, Resource> resources = new HashMap<>();
   private final Map<InstrumentationScope, InstrumentationScope> scopes = new HashMap<>();
+  private final RowMemo resourceRows;
+  private final RowMemo scopeRows;
 
   /** Leaf columns spans are not built from: trace-level values and the trace tree, worked out again on write. */
   private static final java.util.Set<String> NOT_READ = java.util.Set.of(NESTED_SET_LEFT, NESTED_SET_RIGHT, PARENT_INDEX,
@@ -78,8 +83,30 @@ final class SpanAssembler {
     return !NOT_READ.contains(path);
   }
 
-  /** A dedicated attribute column. */
-  private record Dedicated(String key, ColumnVector column) {}
+  /** A dedicated attribute column; its string values are made once per dictionary entry. */
+  private static final class Dedicated {
+    final String key;
+    final ColumnVector column;
+    private final StringValues strings;
+
+    Dedicated(String key, ColumnVector column) {
+      this.key = key;
+      this.column = column;
+      this.strings = column.kind() == ColumnVector.Kind.STRING ? new StringValues(column) : null;
+    }
+
+    /** The attribute of slot {@code r}, which must be set. */
+    Attribute attribute(int r) {
+      ColumnVector v = column;
+      return switch (v.kind()) {
+        case STRING -> new Attribute(key, strings.get(r));
+        case LONG -> Attribute.of(key, v.longs()[r]);
+        case DOUBLE -> Attribute.of(key, v.doubles()[r]);
+        case INT -> Attribute.of(key, v.ints()[r] != 0);
+        default -> throw new CorruptDataException("dedicated column " + key + " of kind " + v.kind());
+      };
+    }
+  }
 
   /** Spans from {@code columns} (dotted leaf path to vector) of a block with leaf columns {@code schemaColumns}. */
   SpanAssembler(java.util.function.Function<String, ColumnVector> columns, List<ColumnDescriptor> schemaColumns) {
@@ -92,6 +119,12 @@ final class SpanAssembler {
         spanDedicated.add(new Dedicated(path[0].substring(SPAN_PREFIX.length()), required(path[0])));
       }
     }
+    service = required(SERVICE_NAME);
+    // in key order, the service name among them, so that each merges into its sorted attribute list
+    resourceDedicated.add(new Dedicated(Resource.SERVICE_NAME, service));
+    java.util.Comparator<Dedicated> byKey = java.util.Comparator.comparing(d -> d.key);
+    resourceDedicated.sort(byKey);
+    spanDedicated.sort(byKey);
     traceId = columns.apply(TRACE_ID); // null: every span's trace id is given to span(row, id)
     spanId = required(SPAN_ID);
     parent = required(PARENT_SPAN_ID);
@@ -103,7 +136,6 @@ final class SpanAssembler {
     statusMessage = required(STATUS_MESSAGE);
     traceState = required(TRACE_STATE);
     flags = required(FLAGS);
-    service = required(SERVICE_NAME);
     resourceSchemaUrl = required(RESOURCE_SCHEMA_URL);
     resourceDropped = required(RESOURCE_DROPPED);
     resourceAttrs = attrList(RESOURCE_ATTRS + ".list.element.");
@@ -128,6 +160,10 @@ final class SpanAssembler {
     linkDropped = required(link + DROPPED_ATTRIBUTES);
     linkAttrs = attrList(link + ATTRS + ".list.element.");
     droppedLinks = required(DROPPED_LINKS);
+    List<ColumnVector> resourceColumns = new ArrayList<>(List.of(resourceDropped, resourceSchemaUrl));
+    resourceDedicated.forEach(d -> resourceColumns.add(d.column));
+    resourceRows = new RowMemo(resourceColumns.toArray(new ColumnVector[0]), resourceAttrs.list);
+    scopeRows = new RowMemo(new ColumnVector[] {scopeName, scopeVersion, scopeSchemaUrl, scopeDropped}, scopeAttrs.list);
   }
 
   private ColumnVector required(String path) {
@@ -149,18 +185,24 @@ final class SpanAssembler {
    * @throws CorruptDataException if the id is null and the vectors have no trace id column
    */
   Span span(int row, TraceId traceId) {
-    List<Attribute> resourceExtra = new ArrayList<>(1 + resourceDedicated.size());
-    String serviceName = string(service, row, null);
-    if (serviceName != null) {
-      resourceExtra.add(Attribute.of(Resource.SERVICE_NAME, serviceName));
+    long resourceHash = resourceRows.hash(row);
+    Resource resource = (Resource) resourceRows.get(row, resourceHash);
+    if (resource == null) {
+      List<Attribute> resourceExtra = new ArrayList<>(resourceDedicated.size());
+      addDedicated(resourceDedicated, row, resourceExtra);
+      resource = new Resource(resourceAttrs.attributes(row, resourceExtra), resourceDropped.ints()[row],
+          string(resourceSchemaUrl, row, ""));
+      resource = resources.computeIfAbsent(resource, r -> r);
+      resourceRows.put(row, resourceHash, resource);
     }
-    addDedicated(resourceDedicated, row, resourceExtra);
-    Resource resource = new Resource(resourceAttrs.attributes(row, resourceExtra), resourceDropped.ints()[row],
-        string(resourceSchemaUrl, row, ""));
-    resource = resources.computeIfAbsent(resource, r -> r);
-    InstrumentationScope scope = new InstrumentationScope(string(scopeName, row, ""), string(scopeVersion, row, ""),
-        scopeAttrs.attributes(row, List.of()), scopeDropped.ints()[row], string(scopeSchemaUrl, row, ""));
-    scope = scopes.computeIfAbsent(scope, s -> s);
+    long scopeHash = scopeRows.hash(row);
+    InstrumentationScope scope = (InstrumentationScope) scopeRows.get(row, scopeHash);
+    if (scope == null) {
+      scope = new InstrumentationScope(string(scopeName, row, ""), string(scopeVersion, row, ""),
+          scopeAttrs.attributes(row, List.of()), scopeDropped.ints()[row], string(scopeSchemaUrl, row, ""));
+      scope = scopes.computeIfAbsent(scope, s -> s);
+      scopeRows.put(row, scopeHash, scope);
+    }
     List<Attribute> spanExtra = new ArrayList<>(spanDedicated.size());
     addDedicated(spanDedicated, row, spanExtra);
     long startNanos = start.longs()[row];
@@ -216,28 +258,53 @@ final class SpanAssembler {
     return v.isSet(slot) ? v.dictionary()[v.ids()[slot]] : missing;
   }
 
+  /** Adds the set dedicated values of row {@code r} to {@code out}, in the (key) order of {@code columns}. */
   private static void addDedicated(List<Dedicated> columns, int r, List<Attribute> out) {
     for (Dedicated d : columns) {
-      ColumnVector v = d.column;
-      if (!v.isSet(r)) {
-        continue;
+      if (d.column.isSet(r)) {
+        out.add(d.attribute(r));
       }
-      out.add(switch (v.kind()) {
-        case STRING -> Attribute.of(d.key, v.dictionary()[v.ids()[r]]);
-        case LONG -> Attribute.of(d.key, v.longs()[r]);
-        case DOUBLE -> Attribute.of(d.key, v.doubles()[r]);
-        case INT -> Attribute.of(d.key, v.ints()[r] != 0);
-        default -> throw new CorruptDataException("dedicated column " + d.key + " of kind " + v.kind());
-      });
+    }
+  }
+
+  /** The string values of a string vector, each made once per dictionary entry. */
+  private static final class StringValues {
+    private final ColumnVector vector;
+    private final AttributeValue[] made;
+
+    StringValues(ColumnVector vector) {
+      this.vector = vector;
+      this.made = new AttributeValue[vector.dictionary() == null ? 0 : vector.dictionary().length];
+    }
+
+    /** The value of slot {@code slot}, which must be set. */
+    AttributeValue get(int slot) {
+      int id = vector.ids()[slot];
+      AttributeValue v = made[id];
+      if (v == null) {
+        v = AttributeValue.of(vector.dictionary()[id]);
+        made[id] = v;
+      }
+      return v;
     }
   }
 
   /** A generic attribute list: at the top level (one list per row) or inside events or links. */
   private static final class AttrList {
     private final AttributeListVectors list;
+    private final StringValues strings;
 
     AttrList(AttributeListVectors list) {
       this.list = list;
+      this.strings = new StringValues(list.str());
+    }
+
+    /** The value of element {@code s}; string values are shared per dictionary entry. */
+    private AttributeValue value(int s) {
+      if (list.types().ints()[s] == AttributeValue.Type.STRING.code() && list.str().isSet(s)) {
+        return strings.get(s);
+      }
+      return list.value(s);
     }
 
     /** The attributes of a top-level list in row {@code row}, then {@code extra}. */
@@ -269,9 +336,14 @@ final class SpanAssembler {
       return collect(s, e, List.of());
     }
 
+    /**
+     * The elements in slots {@code [from, to)} and {@code extra} (in key order), merged: a block
+     * stores each list in key order, so the result is usually sorted as it is built.
+     */
     private Attributes collect(int from, int to, List<Attribute> extra) {
       ColumnVector keys = list.keys();
       List<Attribute> items = null;
+      int x = 0;
       for (int s = from; s < to; s++) {
         if (!keys.isSet(s)) {
           continue;
@@ -279,13 +351,129 @@ final class SpanAssembler {
         if (items == null) {
           items = new ArrayList<>(to - from + extra.size());
         }
-        items.add(new Attribute(list.key(s), list.value(s)));
+        String key = list.key(s);
+        while (x < extra.size() && extra.get(x).key().compareTo(key) < 0) {
+          items.add(extra.get(x++));
+        }
+        items.add(new Attribute(key, value(s)));
       }
       if (items == null) {
         return extra.isEmpty() ? Attributes.EMPTY : Attributes.of(extra);
       }
-      items.addAll(extra);
+      for (; x < extra.size(); x++) {
+        items.add(extra.get(x));
+      }
       return Attributes.of(items);
+    }
+  }
+
+  /**
+   * The objects made for earlier rows of this row group, found again for a row whose columns hold
+   * the same values: equal dictionary ids, numbers and bytes in every single-valued column, and the
+   * same elements in the attribute list. Equal ids mean equal strings within one row group, so a
+   * row found here would build an object equal to the one kept. Direct-mapped by a hash of the
+   * row's values; a colliding row replaces the one kept.
+   */
+  private static final class RowMemo {
+    private static final int SLOTS = 256;
+    private final ColumnVector[] columns;
+    private final AttributeListVectors list;
+    private final ColumnVector[] listColumns;
+    private final long[] hashes = new long[SLOTS];
+    private final int[] rows = new int[SLOTS];
+    private final Object[] made = new Object[SLOTS];
+
+    RowMemo(ColumnVector[] columns, AttributeListVectors list) {
+      this.columns = columns;
+      this.list = list;
+      this.listColumns = new ColumnVector[] {list.keys(), list.types(), list.str(), list.integer(), list.dbl(), list.bool(), list.raw()};
+    }
+
+    long hash(int row) {
+      long h = 1;
+      for (ColumnVector c : columns) {
+        h = h * 31 + bits(c, row);
+      }
+      int[] starts = list.keys().rowStarts();
+      for (int s = starts[row]; s < starts[row + 1]; s++) {
+        for (ColumnVector c : listColumns) {
+          h = h * 31 + bits(c, s);
+        }
+      }
+      return h;
+    }
+
+    /** The object kept for a row like {@code row} (of hash {@code hash}), or null. */
+    Object get(int row, long hash) {
+      int slot = slot(hash);
+      Object o = made[slot];
+      return o != null && hashes[slot] == hash && same(rows[slot], row) ? o : null;
+    }
+
+    void put(int row, long hash, Object o) {
+      int slot = slot(hash);
+      hashes[slot] = hash;
+      rows[slot] = row;
+      made[slot] = o;
+    }
+
+    private static int slot(long hash) {
+      return (int) (hash ^ (hash >>> 29) ^ (hash >>> 47)) & (SLOTS - 1);
+    }
+
+    private boolean same(int a, int b) {
+      for (ColumnVector c : columns) {
+        if (!same(c, a, b)) {
+          return false;
+        }
+      }
+      int[] starts = list.keys().rowStarts();
+      int n = starts[a + 1] - starts[a];
+      if (n != starts[b + 1] - starts[b]) {
+        return false;
+      }
+      for (int i = 0; i < n; i++) {
+        for (ColumnVector c : listColumns) {
+          if (!same(c, starts[a] + i, starts[b] + i)) {
+            return false;
+          }
+        }
+      }
+      return true;
+    }
+
+    private static long bits(ColumnVector c, int i) {
+      if (!c.isSet(i)) {
+        return 0x9E3779B97F4A7C15L;
+      }
+      return switch (c.kind()) {
+        case STRING -> c.ids()[i];
+        case LONG, ID64 -> c.longs()[i];
+        case ID128 -> c.longs()[2 * i] * 31 + c.longs()[2 * i + 1];
+        case INT -> c.ints()[i];
+        case DOUBLE -> Double.doubleToRawLongBits(c.doubles()[i]);
+        case BYTES -> java.util.Arrays.hashCode(c.bytes()[i]);
+        case LEVELS_ONLY -> 0;
+      };
+    }
+
+    private static boolean same(ColumnVector c, int a, int b) {
+      boolean set = c.isSet(a);
+      if (set != c.isSet(b)) {
+        return false;
+      }
+      if (!set) {
+        return true;
+      }
+      return switch (c.kind()) {
+        case STRING -> c.ids()[a] == c.ids()[b];
+        case LONG, ID64 -> c.longs()[a] == c.longs()[b];
+        case ID128 -> c.longs()[2 * a] == c.longs()[2 * b] && c.longs()[2 * a + 1] == c.longs()[2 * b + 1];
+        case INT -> c.ints()[a] == c.ints()[b];
+        case DOUBLE -> Double.doubleToRawLongBits(c.doubles()[a]) == Double.doubleToRawLongBits(c.doubles()[b]);
+        case BYTES -> java.util.Arrays.equals(c.bytes()[a], c.bytes()[b]);
+        case LEVELS_ONLY -> true;
+      };
     }
   }
 }

@@ -3,7 +3,11 @@ package io.tracestore.core.block;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tracestore.api.AttributeValue;
+import io.tracestore.api.Attributes;
 import io.tracestore.api.CorruptDataException;
+import io.tracestore.api.InstrumentationScope;
+import io.tracestore.api.Resource;
 import io.tracestore.api.Span;
 import io.tracestore.api.TraceId;
 import io.tracestore.core.RandomSpans;
@@ -32,6 +36,50 @@ class BlockRoundTripTest {
       expected.sort(ORDER);
       assertThat(new BlockReader(store, meta).readAll()).as("seed %d", seed).isEqualTo(expected);
     }
+  }
+
+  @Test
+  void spansWhoseResourcesAndScopesDifferInOneValueEachReadBackWithTheirOwn() {
+    // a read reuses the resource (scope) built for an earlier row whose columns hold the same values:
+    // variants that differ in one value each, in every kind of column, must not be taken for each other
+    Attributes base = Attributes.builder().put(Resource.SERVICE_NAME, "checkout").put("host.name", "h1")
+        .put("pid", 7L).put("load", 0.0).put("canary", false).put("blob", AttributeValue.of(new byte[] {1, 2})).build();
+    List<Resource> resources = new ArrayList<>(List.of(
+        new Resource(base, 0, ""),
+        new Resource(base.with(Resource.SERVICE_NAME, AttributeValue.of("cart")), 0, ""),
+        new Resource(base.with("host.name", AttributeValue.of("h2")), 0, ""),
+        new Resource(base.with("pid", AttributeValue.of(8L)), 0, ""),
+        new Resource(base.with("load", AttributeValue.of(-0.0)), 0, ""),
+        new Resource(base.with("canary", AttributeValue.of(true)), 0, ""),
+        new Resource(base.with("blob", AttributeValue.of(new byte[] {1, 3})), 0, ""),
+        new Resource(base.with("zone", AttributeValue.of("a")), 0, ""),
+        new Resource(base.with("pid", AttributeValue.of("7")), 0, ""),
+        new Resource(base, 1, ""),
+        new Resource(base, 0, "https://opentelemetry.io/schemas/1.21.0"),
+        Resource.EMPTY));
+    Attributes scopeAttrs = Attributes.builder().put("lib.flag", true).build();
+    List<InstrumentationScope> scopes = List.of(
+        new InstrumentationScope("lib", "1.0", scopeAttrs, 0, ""),
+        new InstrumentationScope("lib2", "1.0", scopeAttrs, 0, ""),
+        new InstrumentationScope("lib", "1.1", scopeAttrs, 0, ""),
+        new InstrumentationScope("lib", "1.0", Attributes.builder().put("lib.flag", false).build(), 0, ""),
+        new InstrumentationScope("lib", "1.0", scopeAttrs, 2, ""),
+        new InstrumentationScope("lib", "1.0", scopeAttrs, 0, "s"),
+        InstrumentationScope.EMPTY);
+    java.util.Random random = new java.util.Random(7);
+    List<Span> spans = new ArrayList<>();
+    for (Span s : new RandomSpans(3).traces(400, 20)) {
+      spans.add(s.toBuilder().resource(resources.get(random.nextInt(resources.size())))
+          .scope(scopes.get(random.nextInt(scopes.size()))).build());
+    }
+    BlockMeta meta = new BlockWriter(BlockWriter.Options.DEFAULT).write(store, "t", spans);
+    assertThat(meta.dedicatedResourceColumns()).as("the test covers dedicated resource columns of several types")
+        .extracting(DedicatedColumn::key).contains("host.name", "pid", "load", "canary");
+    List<Span> expected = new ArrayList<>(spans);
+    expected.sort(ORDER);
+    List<Span> read = new BlockReader(store, meta).readAll();
+    assertThat(read).isEqualTo(expected);
+    assertThat(read.stream().map(Span::resource).distinct()).hasSameSizeAs(resources);
   }
 
   @Test
