@@ -55,8 +55,8 @@ import java.util.stream.Stream;
  * timed. <b>Queries:</b> every {@code queryEvery} seconds (default 5) the issue's query (a) and
  * {@code { status = error }} run once each (default limit, 20 traces) and their latency is recorded;
  * at the end, after {@code flush()} and {@code compact()} calls until nothing merges (so no
- * background compaction is left running), the same queries run {@code idleReps} times (default 10)
- * each on the idle store.
+ * background compaction is left running) and a full GC, the same queries run {@code idleReps} times
+ * (default 20) each on the idle store, {@code idlePauseMs} (default 250) apart.
  *
  * <p><b>Store state</b> comes from the store's own metrics (a capturing {@link MeterProvider} given
  * to the builder: live blocks, head spans and bytes, blocks cut/compacted, refused spans) and from
@@ -65,7 +65,7 @@ import java.util.stream.Stream;
  *
  * <p>Run: {@code java -Xmx8g -cp benchmarks/target/benchmarks.jar io.tracestore.benchmarks.SustainedIngestBenchmark [spans]}
  * with optional {@code -Dappenders=2 -Dbatch=1000 -Dpool=200 -Dinterval=5 -DqueryEvery=5
- * -DcompactEvery=20 -DidleReps=10 -Dsettle=true (compact() until nothing merges before the idle queries) -DbackgroundPauseMs=250 (0: cuts and compactions never wait for searches) -DmaxBlockBytes=134217728 -DliveFactor=2 -DmaxLiveTraces=-1 (auto: liveFactor
+ * -DcompactEvery=20 -DidleReps=20 -DidlePauseMs=250 -Dsettle=true (compact() until nothing merges before the idle queries) -DbackgroundPauseMs=250 (0: cuts and compactions never wait for searches) -DmaxBlockBytes=134217728 -DliveFactor=2 -DmaxLiveTraces=-1 (auto: liveFactor
  * blocks of traces; 0 = no limit) -Ddir=/path -Dkeep=false}.
  */
 public final class SustainedIngestBenchmark {
@@ -93,7 +93,8 @@ public final class SustainedIngestBenchmark {
     // background: the store's own compactor (one pass every compactEvery s; open hours merge in fours);
     // explicit: a thread calling compact() every compactEvery s, as an outside compactor process would
     boolean explicitCompaction = System.getProperty("compaction", "background").equals("explicit");
-    int idleReps = Integer.getInteger("idleReps", 10);
+    int idleReps = Integer.getInteger("idleReps", 20);
+    long idlePauseMs = Long.getLong("idlePauseMs", 250);
     long maxBlockBytes = Long.getLong("maxBlockBytes", 128L * 1024 * 1024);
     long maxLiveTracesProp = Long.getLong("maxLiveTraces", -1);
     double liveFactor = Double.parseDouble(System.getProperty("liveFactor", "2"));
@@ -354,12 +355,16 @@ public final class SustainedIngestBenchmark {
     System.out.printf("settling before the idle queries: %d compact() call(s), %d block(s) merged away, %.1f s -> %d blocks live%n",
         settleCalls, settledAway, (System.nanoTime() - s0) / 1e9, meters.gauge(StoreMetrics.BLOCKS_LIVE));
 
-    // ---- idle queries ----
+    // ---- idle queries: the heap collected first (the garbage ingest and settling left is not the idle
+    // store's cost: collected during the idle queries, it made their p50 vary 32-70 ms between runs),
+    // then spaced a little, as the samplers' were ----
+    System.gc();
     List<Double> idleA = new ArrayList<>();
     List<Double> idleErr = new ArrayList<>();
     int idleTracesA = store.search(qa).traces().size(); // warm-up, as the samplers' first calls were not
     int idleTracesErr = store.search(qe).traces().size();
     for (int i = 0; i < idleReps; i++) {
+      Thread.sleep(idlePauseMs);
       long q0 = System.nanoTime();
       store.search(qa);
       long q1 = System.nanoTime();
