@@ -35,6 +35,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
@@ -657,6 +658,7 @@ public final class S3ObjectStore implements ObjectStore {
     private long multipartThreshold = DEFAULT_MULTIPART_THRESHOLD;
     private long partSize = DEFAULT_PART_SIZE;
     private boolean conditionalWrites = true;
+    private boolean chunkedEncoding = true;
     private final List<ExecutionInterceptor> interceptors = new ArrayList<>();
     private S3Client client;
 
@@ -781,6 +783,21 @@ public final class S3ObjectStore implements ObjectStore {
       return this;
     }
 
+    /**
+     * Whether the built client sends PutObject and UploadPart bodies {@code aws-chunked} (the SDK's
+     * default: chunk signatures over HTTP, a trailing checksum). Off: a plain body of exactly
+     * {@code Content-Length} bytes (checksum in a header). For the tests only: S3Proxy stores the
+     * object as soon as it has read {@code x-amz-decoded-content-length} bytes and answers before
+     * the final chunk and the trailer have arrived; when they arrive late its server drops the
+     * connection, the SDK's write of the rest fails ("Error writing request body to server") and
+     * the SDK sends the request again, although the first one was applied. AWS S3 reads the whole
+     * body (it checks the trailer) before it answers.
+     */
+    Builder chunkedEncoding(boolean enabled) {
+      this.chunkedEncoding = enabled;
+      return this;
+    }
+
     /** Adds an SDK interceptor to the built client (metrics, tracing, fault injection in tests). */
     public Builder addInterceptor(ExecutionInterceptor interceptor) {
       this.interceptors.add(Objects.requireNonNull(interceptor));
@@ -830,6 +847,9 @@ public final class S3ObjectStore implements ObjectStore {
               .build())
           .forcePathStyle(pathStyle)
           .credentialsProvider(credentials);
+      if (!chunkedEncoding) {
+        b.serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build());
+      }
       if (region != null) {
         b.region(region);
       } else if (endpoint != null) {

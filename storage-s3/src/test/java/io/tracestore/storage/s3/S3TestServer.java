@@ -8,6 +8,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 
 /** One in-process S3Proxy (transient, in-memory blob store) on 127.0.0.1 for the whole test JVM. */
 final class S3TestServer {
@@ -41,6 +42,7 @@ final class S3TestServer {
    * A plain client with the right credentials, for setup and inspection. It shares the JDK's pool of
    * keep-alive connections, which S3Proxy may have closed: more attempts than the pool holds (5) so
    * a call that meets only dead connections still gets a fresh one (as S3ObjectStore does itself).
+   * Plain request bodies, for the reason given at {@link #storeBuilder}.
    */
   static synchronized S3Client admin() {
     if (admin == null) {
@@ -50,6 +52,7 @@ final class S3TestServer {
           .region(Region.US_EAST_1)
           .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS, SECRET)))
           .httpClientBuilder(UrlConnectionHttpClient.builder())
+          .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
           .overrideConfiguration(o -> o.retryStrategy(
               software.amazon.awssdk.awscore.retry.AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(8).build()))
           .build();
@@ -64,7 +67,15 @@ final class S3TestServer {
     return name;
   }
 
-  /** A builder pointed at the test server with the right credentials and short timeouts. */
+  /**
+   * A builder pointed at the test server with the right credentials and short timeouts, sending
+   * plain (not {@code aws-chunked}) request bodies: S3Proxy stores a chunked PutObject once it has
+   * read the decoded length and answers before the final chunk and checksum trailer have arrived;
+   * if they arrive late, the connection is dropped under the client's write ("Error writing request
+   * body to server"), and the SDK sends again a request the server has applied (a put-if-absent
+   * then meets its own object: 412 and a HEAD). Seen on slow CI machines; a 300 ms pause before the
+   * final chunk reproduces it.
+   */
   static S3ObjectStore.Builder storeBuilder(String bucket) {
     return S3ObjectStore.builder()
         .bucket(bucket)
@@ -72,6 +83,7 @@ final class S3TestServer {
         .pathStyle(true)
         .region("us-east-1")
         .credentials(ACCESS, SECRET)
+        .chunkedEncoding(false)
         .apiCallAttemptTimeout(java.time.Duration.ofSeconds(20))
         .apiCallTimeout(java.time.Duration.ofSeconds(60));
   }
