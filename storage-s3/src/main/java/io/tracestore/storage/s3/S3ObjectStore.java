@@ -457,10 +457,11 @@ public final class S3ObjectStore implements ObjectStore {
    *
    * <p>Safe: only calls that received no answer at all are run again, and every request this store
    * sends is safe to send again (see "Retries and timeouts" above). A PUT whose body was not fully
-   * sent was not applied (S3 stores an object only once it has received all {@code Content-Length}
-   * bytes), so sending it again cannot duplicate anything; one that was fully sent and applied,
-   * its answer lost, is applied again with the same bytes; a conditional PUT is sent again with the
-   * same writer token, so the 412 that a lost success causes still resolves to {@code true}.
+   * sent is normally not applied (AWS S3 reads the whole body, checksum trailer included, before it
+   * stores anything), but a server that answers early may have applied it (S3Proxy does, see
+   * {@code Builder.chunkedEncoding}); either way sending it again is safe: a plain PUT stores the
+   * same bytes again, and a conditional PUT is sent again with the same writer token, so the 412
+   * that its own earlier success causes still resolves to {@code true}.
    */
   private <T> T retryingDeadConnections(java.util.function.Supplier<T> call) {
     int dead = 0;
