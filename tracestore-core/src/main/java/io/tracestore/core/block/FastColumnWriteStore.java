@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -215,7 +214,7 @@ final class FastColumnWriteStore implements ColumnWriteStore {
     private boolean fellBack;
     private boolean firstPage = true;
     private boolean usedDictionary;
-    private final IdentityHashMap<Binary, Integer> byInstance;
+    private final IdentityIntMap byInstance;
     private Binary lastDictionaryBinary;
     private int lastDictionaryId;
     private final HashMap<Binary, Integer> byValue;
@@ -231,6 +230,8 @@ final class FastColumnWriteStore implements ColumnWriteStore {
     private int maxId = -1;
 
     private ValuesWriter fallback;
+    /** Empty geospatial statistics (no column here is a geometry), passed with every page: the page writer only reads them. */
+    private final GeospatialStatistics noGeospatial;
 
     Column(ColumnDescriptor path, PageWriter pageWriter, BloomFilterWriteStore bloomStore, ParquetProperties props) {
       this.path = path;
@@ -259,8 +260,9 @@ final class FastColumnWriteStore implements ColumnWriteStore {
         throw new IllegalArgumentException("no fast writer for byte-stream-split column " + path);
       }
       this.maxDictionaryByteSize = props.getDictionaryPageSizeThreshold();
+      this.noGeospatial = GeospatialStatistics.newBuilder(type).build();
       boolean binary = typeName == PrimitiveTypeName.BINARY || typeName == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY;
-      this.byInstance = dictionaryEnabled && binary ? new IdentityHashMap<>() : null;
+      this.byInstance = dictionaryEnabled && binary ? new IdentityIntMap() : null;
       this.byValue = dictionaryEnabled && binary ? new HashMap<>() : null;
       this.binaryEntries = dictionaryEnabled && binary ? new ArrayList<>() : null;
       this.byLong = dictionaryEnabled && !binary ? new LongIntMap() : null;
@@ -491,14 +493,16 @@ final class FastColumnWriteStore implements ColumnWriteStore {
       if (value == lastDictionaryBinary) {
         return lastDictionaryId;
       }
-      Integer id = byInstance.get(value);
-      if (id == null) {
-        id = byValue.get(value);
-        if (id == null) {
+      int id = byInstance.get(value);
+      if (id < 0) {
+        Integer known = byValue.get(value);
+        if (known == null) {
           id = dictionarySize++;
           byValue.put(value, id);
           binaryEntries.add(value);
           dictionaryByteSize += typeName == PrimitiveTypeName.BINARY ? 4 + value.length() : value.length();
+        } else {
+          id = known;
         }
         byInstance.put(value, id);
       }
@@ -654,8 +658,7 @@ final class FastColumnWriteStore implements ColumnWriteStore {
         BytesInput dl = defLevels == null ? BytesInput.empty() : levelBytes(defLevels);
         SizeStatistics sizes = new SizeStatistics(type, unencodedBinaryBytes, longList(repHistogram), longList(defHistogram));
         bufferedChunkSize += data.size() + rl.size() + dl.size();
-        pageWriter.writePageV2(pageRowCount, nullCount, valueCount, rl, dl, encoding, data, stats, sizes,
-            GeospatialStatistics.newBuilder(type).build());
+        pageWriter.writePageV2(pageRowCount, nullCount, valueCount, rl, dl, encoding, data, stats, sizes, noGeospatial);
         if (fallback != null) {
           fallback.reset();
         }
@@ -878,6 +881,66 @@ final class FastColumnWriteStore implements ColumnWriteStore {
   }
 
   /** An open-addressing map from long keys to non-negative ints; {@code get} returns -1 when absent. */
+  /**
+   * Object identity to non-negative int, open addressing; {@link #get} answers -1 for an unknown
+   * key. Unlike {@code IdentityHashMap<Binary, Integer>}, no boxing, and one probe sequence.
+   */
+  static final class IdentityIntMap {
+    private Object[] keys = new Object[64];
+    private int[] values = new int[64];
+    private int size;
+
+    int get(Object key) {
+      Object[] k = keys;
+      int mask = k.length - 1;
+      int i = mix(key) & mask;
+      Object at;
+      while ((at = k[i]) != null) {
+        if (at == key) {
+          return values[i];
+        }
+        i = (i + 1) & mask;
+      }
+      return -1;
+    }
+
+    /** Maps {@code key}, which must not be mapped yet, to {@code value}. */
+    void put(Object key, int value) {
+      if ((size + 1) * 2 > keys.length) {
+        rehash();
+      }
+      insert(key, value);
+      size++;
+    }
+
+    private void insert(Object key, int value) {
+      int mask = keys.length - 1;
+      int i = mix(key) & mask;
+      while (keys[i] != null) {
+        i = (i + 1) & mask;
+      }
+      keys[i] = key;
+      values[i] = value;
+    }
+
+    private void rehash() {
+      Object[] k = keys;
+      int[] v = values;
+      keys = new Object[k.length * 2];
+      values = new int[k.length * 2];
+      for (int i = 0; i < k.length; i++) {
+        if (k[i] != null) {
+          insert(k[i], v[i]);
+        }
+      }
+    }
+
+    private static int mix(Object key) {
+      int h = System.identityHashCode(key) * 0x9E3779B9;
+      return h ^ (h >>> 16);
+    }
+  }
+
   static final class LongIntMap {
     private long[] keys = new long[64];
     private int[] values = new int[64];

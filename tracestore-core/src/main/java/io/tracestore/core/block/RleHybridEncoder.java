@@ -156,19 +156,32 @@ final class RleHybridEncoder {
       size = at + w;
       return;
     }
+    // fewer than 32 bits are pending before each value is added, so the long never overflows;
+    // 8 values of w bits make w whole bytes
     long acc = 0;
     int bits = 0;
     long mask = w == 32 ? 0xFFFFFFFFL : (1L << w) - 1;
+    byte[] o = out;
+    int at = size;
     for (int i = 0; i < 8; i++) {
       acc |= (v[i] & mask) << bits;
       bits += w;
-      while (bits >= 8) {
-        out[size++] = (byte) acc;
-        acc >>>= 8;
-        bits -= 8;
+      if (bits >= 32) {
+        INT_LE.set(o, at, (int) acc);
+        at += 4;
+        acc >>>= 32;
+        bits -= 32;
       }
     }
+    for (; bits > 0; bits -= 8) {
+      o[at++] = (byte) acc;
+      acc >>>= 8;
+    }
+    size = at;
   }
+
+  private static final java.lang.invoke.VarHandle INT_LE =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
   private void ensure(int more) {
     if (size + more > out.length) {

@@ -29,24 +29,77 @@ final class TraceLayout {
   static List<SpanRow> layout(List<Span> spans) {
     Span[] sorted = sort(spans);
     List<SpanRow> rows = new ArrayList<>(sorted.length);
+    Scratch scratch = new Scratch();
     int i = 0;
     while (i < sorted.length) {
       int j = i + 1;
       while (j < sorted.length && sorted[j].traceId().equals(sorted[i].traceId())) {
         j++;
       }
-      layoutTrace(dedup(sorted, i, j), rows);
+      layoutTrace(sorted, i, dedup(sorted, i, j), rows, scratch);
       i = j;
     }
     return rows;
   }
 
-  /** {@code spans} in {@link #BLOCK_ORDER}, comparing primitive keys copied out once per span. */
+  /**
+   * {@code spans} in {@link #BLOCK_ORDER}; stable (of spans equal in that order, the earlier in
+   * {@code spans} comes first, so {@link #dedup} keeps it). Inputs come as runs of one trace's
+   * spans (a cut hands the head over trace by trace, a merge concatenates sorted blocks): the runs
+   * are sorted by trace id, then each trace's spans by start time and span id, which compares far
+   * fewer keys than sorting every span; an input of mostly single spans is sorted span by span.
+   */
   private static Span[] sort(List<Span> spans) {
-    SortKey[] keys = new SortKey[spans.size()];
-    int k = 0;
-    for (Span s : spans) {
-      keys[k++] = new SortKey(s);
+    Span[] in = spans.toArray(new Span[0]);
+    int n = in.length;
+    int runs = 0;
+    for (int i = 0; i < n; i++) {
+      if (i == 0 || !in[i].traceId().equals(in[i - 1].traceId())) {
+        runs++;
+      }
+    }
+    if (runs * 2 > n) {
+      return sortSpanBySpan(in);
+    }
+    SortKey[] keys = new SortKey[runs];
+    int[] runEnd = new int[runs];
+    int r = 0;
+    for (int i = 0; i < n; i++) {
+      if (i == 0 || !in[i].traceId().equals(in[i - 1].traceId())) {
+        if (r > 0) {
+          runEnd[r - 1] = i;
+        }
+        keys[r++] = new SortKey(in[i], i); // start: the run's place in the input, keeping the sort stable
+      }
+    }
+    runEnd[runs - 1] = n;
+    int[] endOfRunAt = new int[n];
+    for (int k = 0; k < runs; k++) {
+      endOfRunAt[(int) keys[k].start] = runEnd[k];
+    }
+    Arrays.sort(keys, SortKey.ORDER);
+    Span[] out = new Span[n];
+    int at = 0;
+    for (int k = 0; k < runs; ) {
+      int traceFrom = at;
+      int m = k;
+      do { // the runs of one trace, in input order
+        int from = (int) keys[m].start;
+        int to = endOfRunAt[from];
+        System.arraycopy(in, from, out, at, to - from);
+        at += to - from;
+        m++;
+      } while (m < runs && keys[m].high == keys[k].high && keys[m].low == keys[k].low);
+      sortWithinTrace(out, traceFrom, at);
+      k = m;
+    }
+    return out;
+  }
+
+  private static Span[] sortSpanBySpan(Span[] in) {
+    SortKey[] keys = new SortKey[in.length];
+    for (int i = 0; i < in.length; i++) {
+      keys[i] = new SortKey(in[i]);
     }
     Arrays.sort(keys, SortKey.ORDER);
     Span[] sorted = new Span[keys.length];
@@ -55,6 +108,35 @@ final class TraceLayout {
     }
     return sorted;
   }
+
+  /** Sorts one trace's spans {@code a[from, to)} by start time, then unsigned span id; stable. */
+  private static void sortWithinTrace(Span[] a, int from, int to) {
+    boolean sorted = true;
+    for (int i = from + 1; i < to && sorted; i++) {
+      sorted = WITHIN_TRACE.compare(a[i - 1], a[i]) <= 0;
+    }
+    if (sorted) {
+      return;
+    }
+    if (to - from > SMALL_TRACE) {
+      Arrays.sort(a, from, to, WITHIN_TRACE); // TimSort: stable
+      return;
+    }
+    for (int i = from + 1; i < to; i++) { // insertion sort: stable
+      Span s = a[i];
+      int j = i - 1;
+      while (j >= from && WITHIN_TRACE.compare(a[j], s) > 0) {
+        a[j + 1] = a[j];
+        j--;
+      }
+      a[j + 1] = s;
+    }
+  }
+
+  private static final Comparator<Span> WITHIN_TRACE = (x, y) -> {
+    int c = Long.compare(x.startUnixNano(), y.startUnixNano());
+    return c != 0 ? c : Long.compareUnsigned(x.spanId().value(), y.spanId().value());
+  };
 
   /** A span's sort key; unsigned ids are flipped so that signed comparison orders them. */
   private static final class SortKey {
@@ -84,50 +166,93 @@ final class TraceLayout {
       spanId = s.spanId().value() ^ Long.MIN_VALUE;
       span = s;
     }
+
+    /** The key of a run of one trace's spans starting at {@code position} of the input: trace id, then position. */
+    SortKey(Span first, int position) {
+      high = first.traceId().high() ^ Long.MIN_VALUE;
+      low = first.traceId().low() ^ Long.MIN_VALUE;
+      start = position;
+      spanId = 0;
+      span = first;
+    }
   }
 
-  private static List<Span> dedup(Span[] sorted, int from, int to) {
-    List<Span> out = new ArrayList<>(to - from);
+  /**
+   * Drops the repeats of a span id from one trace's sorted spans {@code sorted[from, to)}, keeping
+   * the first of each; moves the kept ones to the front of the range and returns its new end.
+   */
+  private static int dedup(Span[] sorted, int from, int to) {
     if (to - from == 1) {
-      out.add(sorted[from]);
-      return out;
+      return to;
     }
+    int end = from;
     if (to - from <= SMALL_TRACE) {
-      long[] kept = new long[to - from];
-      int n = 0;
       next:
       for (int k = from; k < to; k++) {
         long id = sorted[k].spanId().value();
-        for (int m = 0; m < n; m++) {
-          if (kept[m] == id) {
+        for (int m = from; m < end; m++) {
+          if (sorted[m].spanId().value() == id) {
             continue next;
           }
         }
-        kept[n++] = id;
-        out.add(sorted[k]);
+        sorted[end++] = sorted[k];
       }
-      return out;
+      return end;
     }
     java.util.HashSet<SpanId> seen = new java.util.HashSet<>((to - from) * 2);
     for (int k = from; k < to; k++) {
       if (seen.add(sorted[k].spanId())) {
-        out.add(sorted[k]);
+        sorted[end++] = sorted[k];
       }
     }
-    return out;
+    return end;
+  }
+
+  /** Work arrays of {@link #layoutTrace}, reused from trace to trace of one block. */
+  private static final class Scratch {
+    long[] ids = new long[0];
+    int[] parent;
+    int[] childCount;
+    int[] firstChild;
+    int[] children;
+    int[] fill;
+    int[] left;
+    int[] right;
+    int[] stack;
+    int[] next;
+
+    /** Ensures room for a trace of {@code n} spans; {@code childCount} and {@code left} are zero up to {@code n}. */
+    void prepare(int n) {
+      if (ids.length < n) {
+        int size = Math.max(n, ids.length * 2);
+        ids = new long[size];
+        parent = new int[size];
+        childCount = new int[size];
+        firstChild = new int[size + 1];
+        children = new int[size];
+        fill = new int[size];
+        left = new int[size];
+        right = new int[size];
+        stack = new int[size];
+        next = new int[size];
+      } else {
+        Arrays.fill(childCount, 0, n, 0);
+        Arrays.fill(left, 0, n, 0);
+      }
+    }
   }
 
   /** Traces up to this many spans look ids up by a linear scan rather than a hash map. */
   private static final int SMALL_TRACE = 32;
 
   /** The row of span id {@code id} within its trace, or -1. */
-  private static int indexOf(SpanId id, long[] ids, Map<SpanId, Integer> index) {
+  private static int indexOf(SpanId id, long[] ids, int n, Map<SpanId, Integer> index) {
     if (index != null) {
       Integer p = index.get(id);
       return p == null ? -1 : p;
     }
     long v = id.value();
-    for (int k = 0; k < ids.length; k++) {
+    for (int k = 0; k < n; k++) {
       if (ids[k] == v) {
         return k;
       }
@@ -135,24 +260,26 @@ final class TraceLayout {
     return -1;
   }
 
-  private static void layoutTrace(List<Span> trace, List<SpanRow> rows) {
-    int n = trace.size();
-    long[] ids = new long[n];
+  /** Appends the rows of one trace, its deduplicated spans {@code sorted[from, to)} in block order. */
+  private static void layoutTrace(Span[] sorted, int from, int to, List<SpanRow> rows, Scratch scratch) {
+    int n = to - from;
+    scratch.prepare(n);
+    long[] ids = scratch.ids;
     Map<SpanId, Integer> index = n > SMALL_TRACE ? new HashMap<>(n * 2) : null;
     for (int k = 0; k < n; k++) {
-      ids[k] = trace.get(k).spanId().value();
+      ids[k] = sorted[from + k].spanId().value();
       if (index != null) {
-        index.put(trace.get(k).spanId(), k);
+        index.put(sorted[from + k].spanId(), k);
       }
     }
-    int[] parent = new int[n];
-    int[] childCount = new int[n];
+    int[] parent = scratch.parent;
+    int[] childCount = scratch.childCount;
     long start = Long.MAX_VALUE;
     long end = Long.MIN_VALUE;
     Span root = null;
     for (int k = 0; k < n; k++) {
-      Span s = trace.get(k);
-      int p = s.isRoot() ? -1 : indexOf(s.parentSpanId(), ids, index);
+      Span s = sorted[from + k];
+      int p = s.isRoot() ? -1 : indexOf(s.parentSpanId(), ids, n, index);
       parent[k] = p == k ? -1 : p;
       if (parent[k] >= 0) {
         childCount[parent[k]]++;
@@ -164,26 +291,28 @@ final class TraceLayout {
       end = Math.max(end, s.endUnixNano());
     }
     // children lists in start order (CSR layout)
-    int[] firstChild = new int[n + 1];
+    int[] firstChild = scratch.firstChild;
+    firstChild[0] = 0;
     for (int k = 0; k < n; k++) {
       firstChild[k + 1] = firstChild[k] + childCount[k];
     }
-    int[] children = new int[firstChild[n]];
-    int[] fill = Arrays.copyOf(firstChild, n);
+    int[] children = scratch.children;
+    int[] fill = scratch.fill;
+    System.arraycopy(firstChild, 0, fill, 0, n);
     for (int k = 0; k < n; k++) {
       if (parent[k] >= 0) {
         children[fill[parent[k]]++] = k;
       }
     }
-    int[] left = new int[n];
-    int[] right = new int[n];
+    int[] left = scratch.left;
+    int[] right = scratch.right;
     int counter = 0;
-    int[] stack = new int[n];
-    int[] next = new int[n];
+    int[] stack = scratch.stack;
+    int[] next = scratch.next;
     // true roots first, then orphans, each in start order
     for (int pass = 0; pass < 2; pass++) {
       for (int r = 0; r < n; r++) {
-        boolean isTrueRoot = trace.get(r).isRoot();
+        boolean isTrueRoot = sorted[from + r].isRoot();
         if (parent[r] != -1 || left[r] != 0 || isTrueRoot != (pass == 0)) {
           continue;
         }
@@ -218,7 +347,7 @@ final class TraceLayout {
     SpanRow.TraceSummary summary = new SpanRow.TraceSummary(
         root == null ? "" : root.serviceName(), root == null ? "" : root.name(), start, end - start);
     for (int k = 0; k < n; k++) {
-      rows.add(new SpanRow(trace.get(k), left[k], right[k], parent[k], summary));
+      rows.add(new SpanRow(sorted[from + k], left[k], right[k], parent[k], summary));
     }
   }
 }
