@@ -58,7 +58,7 @@ final class TraceLayout {
         runs++;
       }
     }
-    if (runs * 2 > n) {
+    if (runs * 2 > n || n == 0) {
       return sortSpanBySpan(in);
     }
     SortKey[] keys = new SortKey[runs];

@@ -80,4 +80,9 @@ class TraceLayoutTest {
       assertThat(ids.add(Map.entry(row.span().traceId(), row.span().spanId()))).isTrue();
     }
   }
+
+  @Test
+  void noSpansMakeNoRows() {
+    assertThat(TraceLayout.layout(List.of())).isEmpty();
+  }
 }
