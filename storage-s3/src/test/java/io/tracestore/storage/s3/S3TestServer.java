@@ -69,12 +69,9 @@ final class S3TestServer {
 
   /**
    * A builder pointed at the test server with the right credentials and short timeouts, sending
-   * plain (not {@code aws-chunked}) request bodies: S3Proxy stores a chunked PutObject once it has
-   * read the decoded length and answers before the final chunk and checksum trailer have arrived;
-   * if they arrive late, the connection is dropped under the client's write ("Error writing request
-   * body to server"), and the SDK sends again a request the server has applied (a put-if-absent
-   * then meets its own object: 412 and a HEAD). Seen on slow CI machines; a 300 ms pause before the
-   * final chunk reproduces it.
+   * plain (not {@code aws-chunked}) request bodies, which S3Proxy does not answer early (see
+   * {@code S3ObjectStore.Builder.chunkedEncoding}; seen on slow CI machines as a put-if-absent sent
+   * again into its own object: 412 and a HEAD).
    */
   static S3ObjectStore.Builder storeBuilder(String bucket) {
     return S3ObjectStore.builder()

@@ -2,6 +2,7 @@ package io.tracestore.core.block;
 
 import io.tracestore.api.Span;
 import io.tracestore.api.SpanId;
+import io.tracestore.api.TraceId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -52,48 +53,37 @@ final class TraceLayout {
   private static Span[] sort(List<Span> spans) {
     Span[] in = spans.toArray(new Span[0]);
     int n = in.length;
-    int runs = 0;
-    for (int i = 0; i < n; i++) {
-      if (i == 0 || !in[i].traceId().equals(in[i - 1].traceId())) {
-        runs++;
+    List<Run> runs = new ArrayList<>();
+    for (int i = 0; i < n; ) {
+      int j = i + 1;
+      while (j < n && in[j].traceId().equals(in[i].traceId())) {
+        j++;
       }
+      runs.add(new Run(in[i].traceId(), i, j));
+      i = j;
     }
-    if (runs * 2 > n || n == 0) {
+    if (runs.size() * 2 > n) {
       return sortSpanBySpan(in);
     }
-    SortKey[] keys = new SortKey[runs];
-    int[] runEnd = new int[runs];
-    int r = 0;
-    for (int i = 0; i < n; i++) {
-      if (i == 0 || !in[i].traceId().equals(in[i - 1].traceId())) {
-        if (r > 0) {
-          runEnd[r - 1] = i;
-        }
-        keys[r++] = new SortKey(in[i], i); // start: the run's place in the input, keeping the sort stable
-      }
-    }
-    runEnd[runs - 1] = n;
-    int[] endOfRunAt = new int[n];
-    for (int k = 0; k < runs; k++) {
-      endOfRunAt[(int) keys[k].start] = runEnd[k];
-    }
-    Arrays.sort(keys, SortKey.ORDER);
+    runs.sort(Run.ORDER);
     Span[] out = new Span[n];
     int at = 0;
-    for (int k = 0; k < runs; ) {
+    for (int k = 0; k < runs.size(); ) {
       int traceFrom = at;
-      int m = k;
+      TraceId trace = runs.get(k).traceId();
       do { // the runs of one trace, in input order
-        int from = (int) keys[m].start;
-        int to = endOfRunAt[from];
-        System.arraycopy(in, from, out, at, to - from);
-        at += to - from;
-        m++;
-      } while (m < runs && keys[m].high == keys[k].high && keys[m].low == keys[k].low);
+        Run run = runs.get(k++);
+        System.arraycopy(in, run.from(), out, at, run.to() - run.from());
+        at += run.to() - run.from();
+      } while (k < runs.size() && runs.get(k).traceId().equals(trace));
       sortWithinTrace(out, traceFrom, at);
-      k = m;
     }
     return out;
+  }
+
+  /** Spans {@code [from, to)} of the input, all of one trace; ordered by trace id, then place in the input (stable). */
+  private record Run(TraceId traceId, int from, int to) {
+    static final Comparator<Run> ORDER = Comparator.comparing(Run::traceId).thenComparingInt(Run::from);
   }
 
   private static Span[] sortSpanBySpan(Span[] in) {
@@ -165,15 +155,6 @@ final class TraceLayout {
       start = s.startUnixNano();
       spanId = s.spanId().value() ^ Long.MIN_VALUE;
       span = s;
-    }
-
-    /** The key of a run of one trace's spans starting at {@code position} of the input: trace id, then position. */
-    SortKey(Span first, int position) {
-      high = first.traceId().high() ^ Long.MIN_VALUE;
-      low = first.traceId().low() ^ Long.MIN_VALUE;
-      start = position;
-      spanId = 0;
-      span = first;
     }
   }
 
